@@ -1,0 +1,420 @@
+//! The value store: raw cells by indicator, level, territory and year, aggregation to upper levels,
+//! computed indicators, and statistical secrecy applied on every read.
+//!
+//! Raw numbers never leave this module for a masked cell: readers get a [`Value`], and an
+//! [`Observation`] carries a numerator and denominator only when the value is not secret.
+//!
+//! Aggregation rules (documented for pack authors in `docs/pack-format.md`):
+//! - a value the data gives is kept; when it can also be computed from finer levels, the two are
+//!   compared and a difference over 0.1 % is reported;
+//! - otherwise each upper level is computed from the finest level with members: EPCI, départements
+//!   and custom zones from communes, régions from départements (else communes), France from régions
+//!   (else départements, else communes);
+//! - members without a value are skipped when they are at most 1 % of the members (a commune
+//!   created later, say), and counted in [`Observation::missing_members`]; above that the
+//!   aggregate is missing;
+//! - a member the data marks secret (`s`, no number) makes the aggregate missing: a sum without it
+//!   would be wrong and a sum with it cannot be known;
+//! - secrecy is then applied to the aggregate with its own numerator, like any cell.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::code::{IndicatorId, Level, TerritoryCode};
+use crate::diagnostics::Warning;
+use crate::indicator::{Aggregation, Derive, Indicator};
+use crate::territory::TerritorySet;
+use crate::value::Value;
+
+/// Largest share of members that may lack a value before an aggregate becomes missing.
+pub const MAX_MISSING_MEMBER_SHARE: f64 = 0.01;
+/// Relative difference between a given and a computed aggregate above which it is reported.
+pub const MISMATCH_TOLERANCE: f64 = 1e-3;
+
+/// A raw cell, before secrecy. Private to the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct RawCell {
+    pub(crate) value: Option<f64>,
+    pub(crate) numerator: Option<f64>,
+    pub(crate) denominator: Option<f64>,
+    /// The source itself marked the cell secret, or a computed cell depends on a secret one.
+    pub(crate) source_secret: bool,
+    pub(crate) computed: bool,
+    pub(crate) missing_members: u32,
+}
+
+type CellKey = (IndicatorId, Level, TerritoryCode, i32);
+
+/// What a reader may know about one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observation {
+    /// The value, masked if secret.
+    pub value: Value,
+    /// Numerator, when the value is available and has one.
+    pub numerator: Option<f64>,
+    /// Denominator (or weight), when the value is available and has one.
+    pub denominator: Option<f64>,
+    /// Computed from finer levels or other indicators rather than given by the data.
+    pub computed: bool,
+    /// Members skipped because they had no value.
+    pub missing_members: u32,
+    /// The territory's loaded members do not cover it: a computed value is partial.
+    pub partial: bool,
+}
+
+/// All values of a pack.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    indicators: BTreeMap<IndicatorId, Indicator>,
+    cells: HashMap<CellKey, RawCell>,
+    partial: BTreeSet<(Level, TerritoryCode)>,
+}
+
+impl Store {
+    /// An empty store for these indicators.
+    #[must_use]
+    pub fn new(indicators: impl IntoIterator<Item = Indicator>) -> Self {
+        Store {
+            indicators: indicators.into_iter().map(|i| (i.id.clone(), i)).collect(),
+            cells: HashMap::new(),
+            partial: BTreeSet::new(),
+        }
+    }
+
+    /// Replaces the indicator metadata (years are only known once the data is read).
+    pub(crate) fn set_indicators(&mut self, indicators: impl IntoIterator<Item = Indicator>) {
+        self.indicators = indicators.into_iter().map(|i| (i.id.clone(), i)).collect();
+    }
+
+    /// Adds a cell given by the data. Returns false, keeping the first, if it was already given.
+    pub(crate) fn insert_given(&mut self, key: CellKey, cell: RawCell) -> bool {
+        match self.cells.entry(key) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(cell);
+                true
+            }
+        }
+    }
+
+    /// The indicators, by id.
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.indicators.values()
+    }
+
+    /// One indicator.
+    #[must_use]
+    pub fn indicator(&self, id: &IndicatorId) -> Option<&Indicator> {
+        self.indicators.get(id)
+    }
+
+    /// The value of a cell, secrecy applied.
+    #[must_use]
+    pub fn value(&self, id: &IndicatorId, level: &Level, code: &TerritoryCode, year: i32) -> Value {
+        self.observation(id, level, code, year).value
+    }
+
+    /// What may be known of a cell.
+    #[must_use]
+    pub fn observation(&self, id: &IndicatorId, level: &Level, code: &TerritoryCode, year: i32) -> Observation {
+        let partial = self.partial.contains(&(level.clone(), code.clone()));
+        let (Some(indicator), Some(cell)) = (self.indicators.get(id), self.raw(id, level, code, year)) else {
+            return Observation {
+                value: Value::Missing,
+                numerator: None,
+                denominator: None,
+                computed: false,
+                missing_members: 0,
+                partial,
+            };
+        };
+        let value = mask(indicator, cell);
+        let shown = matches!(value, Value::Available(_));
+        Observation {
+            value,
+            numerator: cell.numerator.filter(|_| shown),
+            denominator: cell.denominator.filter(|_| shown),
+            computed: cell.computed,
+            missing_members: cell.missing_members,
+            partial: partial && cell.computed,
+        }
+    }
+
+    fn raw(&self, id: &IndicatorId, level: &Level, code: &TerritoryCode, year: i32) -> Option<&RawCell> {
+        let indicator = self.indicators.get(id)?;
+        let year = if indicator.timeless { indicator.years.first().copied().unwrap_or(year) } else { year };
+        self.cells.get(&(id.clone(), level.clone(), code.clone(), year))
+    }
+
+    /// Computes every missing upper-level value from finer levels, then every computed indicator,
+    /// and records the territories whose members do not cover them.
+    pub fn complete(&mut self, territories: &TerritorySet, warnings: &mut Vec<Warning>) {
+        let members = MemberIndex::new(territories);
+        for layer in territories.levels() {
+            for code in layer.territories.keys() {
+                if territories.partial_coverage(&layer.level, code).is_some() {
+                    self.partial.insert((layer.level.clone(), code.clone()));
+                }
+            }
+        }
+        let base: Vec<Indicator> = self
+            .indicators
+            .values()
+            .filter(|i| {
+                matches!(i.aggregation, Aggregation::Sum | Aggregation::Rate { .. } | Aggregation::WeightedMean)
+            })
+            .cloned()
+            .collect();
+        let mut target_levels: Vec<&Level> = members.by_target.keys().map(|(target, _)| target).collect();
+        target_levels.sort_by_key(|l| (l.rank(), (*l).clone()));
+        target_levels.dedup();
+        for indicator in &base {
+            for &level in &target_levels {
+                self.aggregate_level(indicator, level, territories, &members, warnings);
+            }
+        }
+        for indicator in derived_in_order(&self.indicators) {
+            self.derive(&indicator, territories);
+        }
+    }
+
+    fn aggregate_level(
+        &mut self,
+        indicator: &Indicator,
+        level: &Level,
+        territories: &TerritorySet,
+        members: &MemberIndex,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let Some(layer) = territories.level(level) else { return };
+        for code in layer.territories.keys() {
+            let Some((source_level, member_codes)) = members.members_of(level, code) else { continue };
+            for &year in &indicator.years {
+                let cells: Vec<Option<&RawCell>> = member_codes
+                    .iter()
+                    .map(|m| self.cells.get(&(indicator.id.clone(), source_level.clone(), m.clone(), year)))
+                    .collect();
+                let computed = combine(indicator, &cells);
+                let key = (indicator.id.clone(), level.clone(), code.clone(), year);
+                match self.cells.get(&key) {
+                    Some(given) => {
+                        if let (Some(a), Some(b)) = (given.value, computed.value) {
+                            let scale = a.abs().max(b.abs());
+                            if scale > 0.0 && (a - b).abs() / scale > MISMATCH_TOLERANCE {
+                                warnings.push(Warning::AggregateMismatch {
+                                    indicator: indicator.id.clone(),
+                                    level: level.clone(),
+                                    code: code.clone(),
+                                    year,
+                                    relative_difference: (a - b).abs() / scale,
+                                });
+                            }
+                        }
+                    }
+                    None => {
+                        if computed.value.is_some() || computed.source_secret {
+                            self.cells.insert(key, computed);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn derive(&mut self, indicator: &Indicator, territories: &TerritorySet) {
+        let Aggregation::Derived(rule) = &indicator.aggregation else { return };
+        let mut new_cells = Vec::new();
+        for layer in territories.levels() {
+            for code in layer.territories.keys() {
+                for &year in &indicator.years {
+                    let input = |id: &IndicatorId, y: i32| -> Option<(RawCell, Value)> {
+                        let ind = self.indicators.get(id)?;
+                        let cell = *self.raw(id, &layer.level, code, y)?;
+                        Some((cell, mask(ind, &cell)))
+                    };
+                    let cell = match rule {
+                        Derive::Ratio { numerator, denominator, scale } => {
+                            combine2(input(numerator, year), input(denominator, year), |a, b| {
+                                (b != 0.0).then(|| (a / b * scale, Some(a), Some(b)))
+                            })
+                        }
+                        Derive::Difference(a, b) => {
+                            combine2(input(a, year), input(b, year), |a, b| Some((a - b, None, None)))
+                        }
+                        Derive::Change { of, from } => combine2(input(of, year), input(of, *from), |now, then| {
+                            (then != 0.0).then(|| ((now - then) / then * 100.0, None, None))
+                        }),
+                    };
+                    if let Some(cell) = cell {
+                        new_cells.push(((indicator.id.clone(), layer.level.clone(), code.clone(), year), cell));
+                    }
+                }
+            }
+        }
+        self.cells.extend(new_cells);
+    }
+}
+
+/// Combines two inputs of a computed indicator: secret if either is, missing if either is.
+fn combine2(
+    a: Option<(RawCell, Value)>,
+    b: Option<(RawCell, Value)>,
+    f: impl Fn(f64, f64) -> Option<(f64, Option<f64>, Option<f64>)>,
+) -> Option<RawCell> {
+    let (a, va) = a?;
+    let (b, vb) = b?;
+    let computed = true;
+    let missing_members = a.missing_members.max(b.missing_members);
+    if va == Value::Secret || vb == Value::Secret {
+        return Some(RawCell { source_secret: true, computed, missing_members, ..RawCell::default() });
+    }
+    let (x, y) = (va.number()?, vb.number()?);
+    let (value, numerator, denominator) = f(x, y)?;
+    Some(RawCell { value: Some(value), numerator, denominator, source_secret: false, computed, missing_members })
+}
+
+/// Applies the indicator's secrecy rule to a raw cell.
+fn mask(indicator: &Indicator, cell: &RawCell) -> Value {
+    if cell.source_secret {
+        return Value::Secret;
+    }
+    let Some(value) = cell.value else { return Value::Missing };
+    if let Some(min) = indicator.secrecy_min {
+        let count = if indicator.is_count() { Some(value) } else { cell.numerator };
+        if let Some(count) = count
+            && count > 0.0
+            && count < f64::from(min)
+        {
+            return Value::Secret;
+        }
+    }
+    Value::Available(value)
+}
+
+/// Aggregates member cells following the indicator's rule.
+fn combine(indicator: &Indicator, cells: &[Option<&RawCell>]) -> RawCell {
+    let missing = RawCell { computed: true, ..RawCell::default() };
+    if cells.iter().flatten().any(|c| c.source_secret) {
+        return missing;
+    }
+    let usable: Vec<&RawCell> = cells
+        .iter()
+        .flatten()
+        .filter(|c| match indicator.aggregation {
+            Aggregation::Sum => c.value.is_some(),
+            Aggregation::Rate { .. } => c.numerator.is_some() && c.denominator.is_some(),
+            Aggregation::WeightedMean => c.value.is_some() && c.denominator.is_some(),
+            _ => false,
+        })
+        .copied()
+        .collect();
+    let skipped = cells.len() - usable.len();
+    if usable.is_empty() || skipped as f64 > cells.len() as f64 * MAX_MISSING_MEMBER_SHARE {
+        return missing;
+    }
+    let sum = |f: fn(&RawCell) -> f64| usable.iter().map(|c| f(c)).sum::<f64>();
+    let (value, numerator, denominator) = match indicator.aggregation {
+        Aggregation::Sum => {
+            let numerator = usable.iter().all(|c| c.numerator.is_some()).then(|| sum(|c| c.numerator.unwrap_or(0.0)));
+            (Some(sum(|c| c.value.unwrap_or(0.0))), numerator, None)
+        }
+        Aggregation::Rate { scale } => {
+            let (n, d) = (sum(|c| c.numerator.unwrap_or(0.0)), sum(|c| c.denominator.unwrap_or(0.0)));
+            ((d != 0.0).then(|| n / d * scale), Some(n), Some(d))
+        }
+        Aggregation::WeightedMean => {
+            let w = sum(|c| c.denominator.unwrap_or(0.0));
+            let vw = sum(|c| c.value.unwrap_or(0.0) * c.denominator.unwrap_or(0.0));
+            ((w != 0.0).then(|| vw / w), None, Some(w))
+        }
+        Aggregation::None | Aggregation::Derived(_) => (None, None, None),
+    };
+    RawCell {
+        value,
+        numerator,
+        denominator,
+        source_secret: false,
+        computed: true,
+        missing_members: u32::try_from(skipped).unwrap_or(u32::MAX),
+    }
+}
+
+/// Computed indicators sorted so that inputs come before the indicators that use them. Cycles are
+/// rejected when the pack is validated, so none remain here.
+fn derived_in_order(indicators: &BTreeMap<IndicatorId, Indicator>) -> Vec<Indicator> {
+    let mut done: BTreeSet<IndicatorId> = indicators
+        .values()
+        .filter(|i| !matches!(i.aggregation, Aggregation::Derived(_)))
+        .map(|i| i.id.clone())
+        .collect();
+    let mut order = Vec::new();
+    loop {
+        let ready: Vec<&Indicator> = indicators
+            .values()
+            .filter(|i| !done.contains(&i.id))
+            .filter(|i| match &i.aggregation {
+                Aggregation::Derived(rule) => derive_inputs(rule).iter().all(|input| done.contains(*input)),
+                _ => true,
+            })
+            .collect();
+        if ready.is_empty() {
+            break;
+        }
+        for indicator in ready {
+            done.insert(indicator.id.clone());
+            order.push(indicator.clone());
+        }
+    }
+    order
+}
+
+/// The inputs of a computed indicator.
+#[must_use]
+pub fn derive_inputs(rule: &Derive) -> Vec<&IndicatorId> {
+    match rule {
+        Derive::Ratio { numerator, denominator, .. } => vec![numerator, denominator],
+        Derive::Difference(a, b) => vec![a, b],
+        Derive::Change { of, .. } => vec![of],
+    }
+}
+
+/// For each upper-level territory, the finest level with members and those members.
+struct MemberIndex {
+    by_target: BTreeMap<(Level, TerritoryCode), (Level, Vec<TerritoryCode>)>,
+}
+
+impl MemberIndex {
+    fn new(territories: &TerritorySet) -> Self {
+        let mut by_target = BTreeMap::new();
+        for layer in territories.levels() {
+            let sources: Vec<Level> = match &layer.level {
+                Level::Commune => continue,
+                Level::Epci | Level::Departement => vec![Level::Commune],
+                Level::Custom(_) => vec![Level::Commune, Level::Epci],
+                Level::Region => vec![Level::Departement, Level::Commune],
+                Level::France => vec![Level::Region, Level::Departement, Level::Commune],
+            };
+            let mut found: BTreeMap<TerritoryCode, (Level, Vec<TerritoryCode>)> = BTreeMap::new();
+            for source in sources.iter().rev() {
+                let Some(source_layer) = territories.level(source) else { continue };
+                let mut groups: BTreeMap<&TerritoryCode, Vec<TerritoryCode>> = BTreeMap::new();
+                for member in source_layer.territories.values() {
+                    if let Some(parent) = member.parents.get(&layer.level) {
+                        groups.entry(parent).or_default().push(member.code.clone());
+                    }
+                }
+                // Sources are visited from the least to the most preferred, so the first one listed wins.
+                for (parent, codes) in groups {
+                    found.insert(parent.clone(), (source.clone(), codes));
+                }
+            }
+            for (code, entry) in found {
+                by_target.insert((layer.level.clone(), code), entry);
+            }
+        }
+        MemberIndex { by_target }
+    }
+
+    fn members_of(&self, level: &Level, code: &TerritoryCode) -> Option<(&Level, &[TerritoryCode])> {
+        self.by_target.get(&(level.clone(), code.clone())).map(|(l, codes)| (l, codes.as_slice()))
+    }
+}

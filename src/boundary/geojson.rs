@@ -1,0 +1,204 @@
+//! GeoJSON boundary files: RFC 7946 (WGS84 longitude/latitude) and older files that declare their
+//! CRS with a `crs` member. Polygon, MultiPolygon and GeometryCollections of them are read; other
+//! geometry types are an error naming the feature.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use serde_json::Value as Json;
+
+use super::{BoundaryError, Feature, Layer, crs::Crs};
+
+/// Reads a GeoJSON file into a polygon layer.
+pub fn read_geojson(path: &Path) -> Result<Layer, BoundaryError> {
+    let bytes = std::fs::read(path).map_err(|e| BoundaryError::io(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(BoundaryError::malformed(
+            path,
+            "début du fichier",
+            "fichier vide : un objet GeoJSON était attendu",
+        ));
+    }
+    let root: Json = serde_json::from_slice(bytes).map_err(|e| {
+        BoundaryError::malformed(
+            path,
+            format!("ligne {}, colonne {}", e.line(), e.column()),
+            format!("JSON invalide : {e}"),
+        )
+    })?;
+    parse_root(path, &root)
+}
+
+fn parse_root(path: &Path, root: &Json) -> Result<Layer, BoundaryError> {
+    let Some(kind) = root.get("type").and_then(Json::as_str) else {
+        return Err(BoundaryError::malformed(
+            path,
+            "racine",
+            "membre « type » absent : un objet GeoJSON était attendu",
+        ));
+    };
+    let crs = match root.get("crs") {
+        Some(member) if !member.is_null() => {
+            Crs::from_geojson_crs(member).map_err(|source| BoundaryError::Crs { path: path.to_owned(), source })?
+        }
+        _ => Crs::wgs84(),
+    };
+    let single;
+    let features: &[Json] = match kind {
+        "FeatureCollection" => root
+            .get("features")
+            .and_then(Json::as_array)
+            .ok_or_else(|| BoundaryError::malformed(path, "racine", "FeatureCollection sans tableau « features »"))?,
+        "Feature" => std::slice::from_ref(root),
+        _ => {
+            single = serde_json::json!({ "type": "Feature", "properties": {}, "geometry": root });
+            std::slice::from_ref(&single)
+        }
+    };
+
+    let mut names = BTreeSet::new();
+    for feature in features {
+        if let Some(props) = feature.get("properties").and_then(Json::as_object) {
+            names.extend(props.keys().cloned());
+        }
+    }
+    let fields: Vec<String> = names.into_iter().collect();
+    let mut out = Vec::with_capacity(features.len());
+    let mut null_geometries = 0usize;
+    for (index, feature) in features.iter().enumerate() {
+        let place = || format!("entité {}", index + 1);
+        if feature.get("type").and_then(Json::as_str) != Some("Feature") {
+            return Err(BoundaryError::malformed(path, place(), "objet de type « Feature » attendu"));
+        }
+        let props = feature.get("properties").and_then(Json::as_object);
+        let attributes = fields.iter().map(|name| props.and_then(|p| p.get(name)).and_then(property_text)).collect();
+        let geometry = match feature.get("geometry") {
+            None | Some(Json::Null) => {
+                null_geometries += 1;
+                MultiPolygon::new(vec![])
+            }
+            Some(g) => parse_geometry(g, 0).map_err(|m| BoundaryError::malformed(path, place(), m))?,
+        };
+        out.push(Feature { attributes, geometry });
+    }
+    let mut warnings = Vec::new();
+    if null_geometries > 0 {
+        warnings.push(format!("{} : {null_geometries} entité(s) sans géométrie", path.display()));
+    }
+    Ok(Layer { path: path.to_owned(), crs, encoding: "UTF-8 (GeoJSON)".into(), fields, features: out, warnings })
+}
+
+fn property_text(value: &Json) -> Option<String> {
+    match value {
+        Json::Null => None,
+        Json::String(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_owned())
+        }
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn parse_geometry(g: &Json, depth: usize) -> Result<MultiPolygon<f64>, String> {
+    let kind = g.get("type").and_then(Json::as_str).ok_or("géométrie sans membre « type »")?;
+    match kind {
+        "Polygon" => Ok(MultiPolygon::new(vec![parse_polygon(coordinates(g)?)?])),
+        "MultiPolygon" => {
+            let polys = coordinates(g)?.as_array().ok_or("« coordinates » doit être un tableau de polygones")?;
+            Ok(MultiPolygon::new(polys.iter().map(parse_polygon).collect::<Result<_, _>>()?))
+        }
+        "GeometryCollection" if depth < 4 => {
+            let members =
+                g.get("geometries").and_then(Json::as_array).ok_or("GeometryCollection sans « geometries »")?;
+            let mut all = Vec::new();
+            for member in members {
+                all.extend(parse_geometry(member, depth + 1)?.0);
+            }
+            Ok(MultiPolygon::new(all))
+        }
+        other => Err(format!("géométrie de type {other} : des polygones (Polygon, MultiPolygon) étaient attendus")),
+    }
+}
+
+fn coordinates(g: &Json) -> Result<&Json, String> {
+    g.get("coordinates").ok_or_else(|| "géométrie sans « coordinates »".to_owned())
+}
+
+fn parse_polygon(value: &Json) -> Result<Polygon<f64>, String> {
+    let rings = value.as_array().ok_or("un polygone doit être un tableau d'anneaux")?;
+    let mut rings = rings.iter().map(parse_ring);
+    let exterior = rings.next().ok_or("polygone sans anneau")??;
+    let interiors = rings.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, interiors))
+}
+
+fn parse_ring(value: &Json) -> Result<LineString<f64>, String> {
+    let positions = value.as_array().ok_or("un anneau doit être un tableau de positions")?;
+    if positions.len() < 3 {
+        return Err(format!("anneau de {} position(s) : 4 au moins étaient attendues", positions.len()));
+    }
+    let coords = positions
+        .iter()
+        .map(|p| {
+            let xy = p.as_array().filter(|a| a.len() >= 2).ok_or("position qui n'est pas un tableau [x, y]")?;
+            let (Some(x), Some(y)) = (xy[0].as_f64(), xy[1].as_f64()) else {
+                return Err("coordonnée qui n'est pas un nombre".to_owned());
+            };
+            if !x.is_finite() || !y.is_finite() {
+                return Err(format!("coordonnée non finie ({x}, {y})"));
+            }
+            Ok(Coord { x, y })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(LineString::new(coords))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Layer, BoundaryError> {
+        let root: Json = serde_json::from_str(text).unwrap();
+        parse_root(Path::new("t.geojson"), &root)
+    }
+
+    #[test]
+    fn numeric_and_text_properties_keep_their_text() {
+        let layer = parse(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"02691","pop":518},
+            "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#,
+        )
+        .unwrap();
+        let code = layer.field_index("code").unwrap();
+        assert_eq!(layer.features[0].attributes[code].as_deref(), Some("02691"));
+        assert_eq!(layer.features[0].attributes[layer.field_index("pop").unwrap()].as_deref(), Some("518"));
+        assert_eq!(layer.crs, Crs::wgs84());
+    }
+
+    #[test]
+    fn crs_member_is_honoured() {
+        let layer = parse(
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(layer.crs.epsg(), Some(2154));
+    }
+
+    #[test]
+    fn wrong_nesting_and_types_are_errors_naming_the_feature() {
+        for bad in [
+            r#"{"type":"FeatureCollection"}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[1,2]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,"a"],[1,1],[0,0]]]}}]}"#,
+            r#"{"features":[]}"#,
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(err.starts_with("t.geojson"), "{err}");
+        }
+    }
+}

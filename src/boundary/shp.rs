@@ -1,0 +1,257 @@
+//! ESRI Shapefile sets (`.shp`, `.shx`, `.dbf`, `.prj`, `.cpg`).
+//!
+//! The `.shp` record structure is checked here first, so that every size the file declares is
+//! known to fit before the `shapefile` crate parses the geometry: a truncated or lying file gets a
+//! message naming the record, never a huge allocation or a panic. Attributes come from [`super::dbf`],
+//! the CRS from [`super::crs`].
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use geo::{Coord, LineString};
+use shapefile::{PolygonRing, Shape, ShapeReader};
+
+use super::{BoundaryError, Feature, Layer, LoadOptions, assemble_polygons, crs::Crs, dbf};
+
+const HEADER_LEN: usize = 100;
+const FILE_CODE: i32 = 9994;
+
+/// Reads a Shapefile set whose `.shp` is `path`.
+pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
+    let shp = std::fs::read(path).map_err(|e| BoundaryError::io(path, e))?;
+    let shx_path = companion(path, "shx")
+        .ok_or_else(|| BoundaryError::MissingCompanion { path: path.to_owned(), missing: ".shx".into() })?;
+    let dbf_path = companion(path, "dbf")
+        .ok_or_else(|| BoundaryError::MissingCompanion { path: path.to_owned(), missing: ".dbf".into() })?;
+    let shx = std::fs::read(&shx_path).map_err(|e| BoundaryError::io(&shx_path, e))?;
+    let dbf_bytes = std::fs::read(&dbf_path).map_err(|e| BoundaryError::io(&dbf_path, e))?;
+
+    let crs = match companion(path, "prj") {
+        Some(prj_path) => {
+            let bytes = std::fs::read(&prj_path).map_err(|e| BoundaryError::io(&prj_path, e))?;
+            let wkt = String::from_utf8_lossy(&bytes);
+            Crs::from_wkt(&wkt).map_err(|source| BoundaryError::Crs { path: prj_path, source })?
+        }
+        None => options.assume_crs.clone().ok_or_else(|| BoundaryError::NoCrs { path: path.to_owned() })?,
+    };
+    let cpg = match companion(path, "cpg") {
+        Some(p) => Some(std::fs::read(&p).map_err(|e| BoundaryError::io(&p, e))?),
+        None => None,
+    };
+    let cpg_text = cpg.as_deref().map(String::from_utf8_lossy);
+
+    let n_records = check_structure(path, &shp)?;
+    check_index(&shx_path, &shx, n_records)?;
+    let table = dbf::read_dbf(&dbf_path, &dbf_bytes, cpg_text.as_deref())?;
+    if table.records.len() != n_records {
+        return Err(BoundaryError::malformed(
+            &dbf_path,
+            "en-tête",
+            format!(
+                "{} enregistrements attributaires pour {n_records} formes dans le .shp : les deux fichiers ne vont pas ensemble",
+                table.records.len()
+            ),
+        ));
+    }
+
+    let mut reader = ShapeReader::with_shx(Cursor::new(&shp[..]), Cursor::new(&shx[..]))
+        .map_err(|e| BoundaryError::malformed(path, "en-tête", e.to_string()))?;
+    let mut features = Vec::with_capacity(n_records);
+    let mut warnings = Vec::new();
+    let mut null_shapes = 0usize;
+    let mut orphan_holes = 0usize;
+    for (index, (shape, attributes)) in reader.iter_shapes().zip(table.records).enumerate() {
+        let place = || format!("enregistrement {}", index + 1);
+        let shape = shape.map_err(|e| BoundaryError::malformed(path, place(), e.to_string()))?;
+        let rings: Vec<(bool, Vec<(f64, f64)>)> = match shape {
+            Shape::NullShape => {
+                null_shapes += 1;
+                Vec::new()
+            }
+            Shape::Polygon(p) => p.into_inner().into_iter().map(|r| ring_points(r, |p| (p.x, p.y))).collect(),
+            Shape::PolygonM(p) => p.into_inner().into_iter().map(|r| ring_points(r, |p| (p.x, p.y))).collect(),
+            Shape::PolygonZ(p) => p.into_inner().into_iter().map(|r| ring_points(r, |p| (p.x, p.y))).collect(),
+            _ => {
+                return Err(BoundaryError::malformed(
+                    path,
+                    place(),
+                    "forme qui n'est pas un polygone : des polygones étaient attendus",
+                ));
+            }
+        };
+        let mut outers = Vec::new();
+        let mut inners = Vec::new();
+        for (is_outer, points) in rings {
+            if let Some((x, y)) = points.iter().find(|(x, y)| !x.is_finite() || !y.is_finite()) {
+                return Err(BoundaryError::malformed(path, place(), format!("coordonnée non finie ({x}, {y})")));
+            }
+            if points.len() < 3 {
+                continue;
+            }
+            let ring = LineString::new(points.into_iter().map(|(x, y)| Coord { x, y }).collect());
+            if is_outer { outers.push(ring) } else { inners.push(ring) }
+        }
+        features.push(Feature { attributes, geometry: assemble_polygons(outers, inners, &mut orphan_holes) });
+    }
+    if null_shapes > 0 {
+        warnings.push(format!("{} : {null_shapes} forme(s) vide(s)", path.display()));
+    }
+    if orphan_holes > 0 {
+        warnings
+            .push(format!("{} : {orphan_holes} trou(s) hors de tout contour, gardé(s) comme contours", path.display()));
+    }
+    Ok(Layer { path: path.to_owned(), crs, encoding: table.encoding, fields: table.fields, features, warnings })
+}
+
+fn ring_points<P>(ring: PolygonRing<P>, xy: impl Fn(&P) -> (f64, f64)) -> (bool, Vec<(f64, f64)>) {
+    let is_outer = matches!(ring, PolygonRing::Outer(_));
+    (is_outer, ring.into_inner().iter().map(xy).collect())
+}
+
+/// The companion file with extension `ext`, in lower or upper case.
+fn companion(path: &Path, ext: &str) -> Option<PathBuf> {
+    [ext.to_ascii_lowercase(), ext.to_ascii_uppercase()]
+        .into_iter()
+        .map(|e| path.with_extension(e))
+        .find(|p| p.is_file())
+}
+
+fn be_i32(bytes: &[u8], at: usize) -> i32 {
+    i32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn le_i32(bytes: &[u8], at: usize) -> i32 {
+    i32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+/// Walks the record headers of a `.shp` and checks that every declared size fits in the file.
+/// Returns the number of records.
+fn check_structure(path: &Path, bytes: &[u8]) -> Result<usize, BoundaryError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(BoundaryError::malformed(
+            path,
+            "en-tête",
+            format!(
+                "fichier de {} octets, plus court que l'en-tête Shapefile (100 octets) : fichier tronqué ou vide",
+                bytes.len()
+            ),
+        ));
+    }
+    if be_i32(bytes, 0) != FILE_CODE {
+        return Err(BoundaryError::malformed(
+            path,
+            "en-tête",
+            "ce n'est pas un fichier .shp (code de fichier 9994 attendu)",
+        ));
+    }
+    let declared_len = i64::from(be_i32(bytes, 24)) * 2;
+    if declared_len > bytes.len() as i64 {
+        return Err(BoundaryError::malformed(
+            path,
+            "en-tête",
+            format!(
+                "l'en-tête annonce {declared_len} octets mais le fichier n'en a que {} : fichier tronqué",
+                bytes.len()
+            ),
+        ));
+    }
+    let shape_type = le_i32(bytes, 32);
+    if !matches!(shape_type, 0 | 5 | 15 | 25) {
+        return Err(BoundaryError::malformed(
+            path,
+            "en-tête",
+            format!(
+                "type de forme {shape_type} ({}) : une couche de polygones (type 5, 15 ou 25) était attendue",
+                shape_type_name(shape_type)
+            ),
+        ));
+    }
+    let end = usize::try_from(declared_len).unwrap_or(0).max(HEADER_LEN);
+    let mut offset = HEADER_LEN;
+    let mut count = 0usize;
+    while offset < end {
+        count += 1;
+        let place = || format!("enregistrement {count} (octet {offset})");
+        if offset + 8 > end {
+            return Err(BoundaryError::malformed(path, place(), "en-tête d'enregistrement tronqué"));
+        }
+        let content_len = i64::from(be_i32(bytes, offset + 4)) * 2;
+        let content_start = offset + 8;
+        if content_len < 4 || content_start as i64 + content_len > end as i64 {
+            return Err(BoundaryError::malformed(
+                path,
+                place(),
+                format!("longueur déclarée {content_len} octets, au-delà de la fin du fichier ({end} octets)"),
+            ));
+        }
+        let content = &bytes[content_start..content_start + content_len as usize];
+        check_polygon_record(content).map_err(|message| BoundaryError::malformed(path, place(), message))?;
+        offset = content_start + content_len as usize;
+    }
+    Ok(count)
+}
+
+fn check_polygon_record(content: &[u8]) -> Result<(), String> {
+    let record_type = le_i32(content, 0);
+    if record_type == 0 {
+        return Ok(());
+    }
+    if !matches!(record_type, 5 | 15 | 25) {
+        return Err(format!(
+            "forme de type {record_type} ({}) dans une couche de polygones",
+            shape_type_name(record_type)
+        ));
+    }
+    if content.len() < 44 {
+        return Err("enregistrement de polygone trop court (44 octets au moins)".into());
+    }
+    let n_parts = le_i32(content, 36);
+    let n_points = le_i32(content, 40);
+    if n_parts < 0 || n_points < 0 {
+        return Err(format!("nombre de parties ({n_parts}) ou de points ({n_points}) négatif"));
+    }
+    let (n_parts, n_points) = (n_parts as usize, n_points as usize);
+    let needed = 44 + 4 * n_parts + 16 * n_points;
+    if needed > content.len() {
+        return Err(format!(
+            "{n_parts} parties et {n_points} points annoncés ({needed} octets) dans un enregistrement de {} octets",
+            content.len()
+        ));
+    }
+    let mut previous = 0i32;
+    for i in 0..n_parts {
+        let start = le_i32(content, 44 + 4 * i);
+        if (i == 0 && start != 0) || start < previous || start as usize >= n_points.max(1) {
+            return Err(format!("début de partie {i} incohérent ({start} pour {n_points} points)"));
+        }
+        previous = start;
+    }
+    Ok(())
+}
+
+fn check_index(path: &Path, shx: &[u8], n_records: usize) -> Result<(), BoundaryError> {
+    if shx.len() < HEADER_LEN || be_i32(shx, 0) != FILE_CODE {
+        return Err(BoundaryError::malformed(path, "en-tête", "index .shx illisible (en-tête Shapefile attendu)"));
+    }
+    let entries = (shx.len() - HEADER_LEN) / 8;
+    if entries != n_records {
+        return Err(BoundaryError::malformed(
+            path,
+            "en-tête",
+            format!("l'index compte {entries} entrées pour {n_records} formes dans le .shp"),
+        ));
+    }
+    Ok(())
+}
+
+fn shape_type_name(code: i32) -> &'static str {
+    match code {
+        0 => "vide",
+        1 | 11 | 21 => "point",
+        3 | 13 | 23 => "ligne",
+        5 | 15 | 25 => "polygone",
+        8 | 18 | 28 => "multipoint",
+        31 => "multipatch",
+        _ => "inconnu",
+    }
+}

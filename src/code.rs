@@ -1,0 +1,195 @@
+//! Identifiers: territory codes, indicator ids and territorial levels.
+//!
+//! Codes are text everywhere (`02691`, `2A004`, `200041556`): they are never parsed as numbers, so a
+//! leading zero cannot be lost. This module depends on nothing else in the crate.
+
+use std::fmt;
+
+/// An official or user-defined territory code (INSEE commune or département code, EPCI SIREN, region
+/// code, `FR`, or the code of a custom zone). Stored trimmed, case preserved.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct TerritoryCode(String);
+
+impl TerritoryCode {
+    /// Wraps a code, trimming surrounding whitespace.
+    ///
+    /// ```
+    /// use indicarto::code::TerritoryCode;
+    /// assert_eq!(TerritoryCode::new(" 02691 ").as_str(), "02691");
+    /// ```
+    #[must_use]
+    pub fn new(code: &str) -> Self {
+        Self(code.trim().to_owned())
+    }
+
+    /// The code as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TerritoryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for TerritoryCode {
+    fn from(s: &str) -> Self {
+        Self::new(s)
+    }
+}
+
+/// The id of an indicator inside a pack (`pmun`, `part_femmes`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct IndicatorId(String);
+
+impl IndicatorId {
+    /// Wraps an id.
+    #[must_use]
+    pub fn new(id: &str) -> Self {
+        Self(id.trim().to_owned())
+    }
+
+    /// The id as written in the manifest.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IndicatorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A territorial level. The official levels are ordered from finest to coarsest; custom zonings
+/// (user-defined groupings of communes) come after them, by name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Commune (INSEE code).
+    Commune,
+    /// Établissement public de coopération intercommunale (SIREN).
+    Epci,
+    /// Département (INSEE code, `2A`/`2B` for Corsica).
+    Departement,
+    /// Région (INSEE code).
+    Region,
+    /// The whole country (code `FR`).
+    France,
+    /// A custom zoning, by its name.
+    Custom(String),
+}
+
+/// The code of the single territory of the France level.
+pub const FRANCE_CODE: &str = "FR";
+
+impl Level {
+    /// The official levels from finest to coarsest.
+    pub const OFFICIAL: [Level; 5] = [Level::Commune, Level::Epci, Level::Departement, Level::Region, Level::France];
+
+    /// Parses a level name as users write it on the command line or in a manifest: `commune`,
+    /// `epci`, `departement`, `region`, `france`, with accents or capitals (`Département`,
+    /// `RÉGION`), a few common synonyms, or the name of one of `custom` zonings.
+    ///
+    /// ```
+    /// use indicarto::code::Level;
+    /// assert_eq!(Level::parse("Département", &[]), Some(Level::Departement));
+    /// assert_eq!(Level::parse("EPCI", &[]), Some(Level::Epci));
+    /// assert_eq!(Level::parse("demonstrateurs", &["demonstrateurs".into()]),
+    ///            Some(Level::Custom("demonstrateurs".into())));
+    /// assert_eq!(Level::parse("canton", &[]), None);
+    /// ```
+    #[must_use]
+    pub fn parse(name: &str, custom: &[String]) -> Option<Level> {
+        let key = crate::text::search_key(name);
+        let level = match key.as_str() {
+            "commune" | "communes" | "com" => Level::Commune,
+            "epci" | "interco" | "intercommunalite" | "intercommunalites" => Level::Epci,
+            "departement" | "departements" | "dep" | "dept" => Level::Departement,
+            "region" | "regions" | "reg" => Level::Region,
+            "france" | "pays" | "fr" | "country" => Level::France,
+            _ => {
+                return custom.iter().find(|c| crate::text::search_key(c) == key).map(|c| Level::Custom(c.clone()));
+            }
+        };
+        Some(level)
+    }
+
+    /// The machine name used in files and on the command line (`commune`, `epci`, …).
+    #[must_use]
+    pub fn key(&self) -> &str {
+        match self {
+            Level::Commune => "commune",
+            Level::Epci => "epci",
+            Level::Departement => "departement",
+            Level::Region => "region",
+            Level::France => "france",
+            Level::Custom(name) => name,
+        }
+    }
+
+    /// The French label shown to users.
+    #[must_use]
+    pub fn label_fr(&self) -> &str {
+        match self {
+            Level::Commune => "commune",
+            Level::Epci => "EPCI",
+            Level::Departement => "département",
+            Level::Region => "région",
+            Level::France => "France",
+            Level::Custom(name) => name,
+        }
+    }
+
+    /// Rank from finest (0) to coarsest; custom zonings rank between EPCI and département because
+    /// they group communes.
+    #[must_use]
+    pub fn rank(&self) -> u8 {
+        match self {
+            Level::Commune => 0,
+            Level::Epci => 1,
+            Level::Custom(_) => 2,
+            Level::Departement => 3,
+            Level::Region => 4,
+            Level::France => 5,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_fr())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_keep_leading_zeros_and_letters() {
+        for raw in ["02691", "2A004", "200041556", "01"] {
+            assert_eq!(TerritoryCode::new(raw).as_str(), raw);
+        }
+    }
+
+    #[test]
+    fn level_names_accept_accents_and_case() {
+        for (name, level) in [
+            ("commune", Level::Commune),
+            ("COMMUNE", Level::Commune),
+            ("epci", Level::Epci),
+            ("département", Level::Departement),
+            ("DEPARTEMENT", Level::Departement),
+            ("Région", Level::Region),
+            ("France", Level::France),
+        ] {
+            assert_eq!(Level::parse(name, &[]), Some(level), "{name}");
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The `indicarto` binary: the desktop application when run without a subcommand (with the `gui`
+//! feature), and the headless command line (`check`, `info`, `values`). Only this file and
+//! `gui/` may print or exit; the library returns errors and warnings.
+
+#[cfg(feature = "gui")]
+mod gui;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicarto::boundary::{self, Crs, LoadOptions};
+use indicarto::code::{IndicatorId, TerritoryCode};
+use indicarto::pack::{Pack, PackError};
+use indicarto::territory::detect_level;
+use indicarto::value::Value;
+
+#[derive(Parser)]
+#[command(
+    name = "indicarto",
+    version,
+    about = "Observation territoriale : portraits, graphiques et cartes d'indicateurs, hors ligne"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validates an indicator pack: exit 0 when valid (warnings printed), 1 with every error listed.
+    Check {
+        /// The pack folder or its pack.toml.
+        pack: PathBuf,
+    },
+    /// Describes boundary files: level, count, CRS, encoding, extent, fields.
+    Info {
+        /// Shapefiles (.shp) or GeoJSON files.
+        #[arg(required = true)]
+        boundaries: Vec<PathBuf>,
+        /// CRS to assume for a Shapefile without .prj (EPSG:2154, 4326…).
+        #[arg(long)]
+        assume_crs: Option<String>,
+    },
+    /// Prints the values of an indicator at a level as CSV, aggregates included, secret values masked.
+    Values {
+        /// The pack folder or its pack.toml.
+        #[arg(long)]
+        pack: PathBuf,
+        /// Indicator id.
+        #[arg(long)]
+        indicator: String,
+        /// commune, epci, departement, region, france, or a custom zoning.
+        #[arg(long)]
+        level: String,
+        /// One year (default: every year of the indicator).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Only this territory.
+        #[arg(long)]
+        territory: Option<String>,
+        /// `french`: `;` and decimal comma; `international`: `,` and decimal point.
+        #[arg(long, value_enum, default_value_t = CsvStyle::French)]
+        csv_style: CsvStyle,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CsvStyle {
+    French,
+    International,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => return run_gui(),
+        Some(Command::Check { pack }) => check(&pack),
+        Some(Command::Info { boundaries, assume_crs }) => info(&boundaries, assume_crs.as_deref()),
+        Some(Command::Values { pack, indicator, level, year, territory, csv_style }) => {
+            values(&pack, &indicator, &level, year, territory.as_deref(), csv_style)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn run_gui() -> ExitCode {
+    match gui::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("erreur : impossible d'ouvrir la fenêtre ({e})");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn run_gui() -> ExitCode {
+    eprintln!("cette version est construite sans interface graphique ; voir `indicarto --help`");
+    ExitCode::from(2)
+}
+
+fn open_pack(path: &Path) -> Result<Pack, String> {
+    Pack::open(path).map_err(|e| e.to_string())
+}
+
+fn check(path: &Path) -> Result<ExitCode, String> {
+    match Pack::open(path) {
+        Ok(pack) => {
+            for warning in &pack.warnings {
+                eprintln!("avertissement : {warning}");
+            }
+            let indicators = pack.store.indicators().count();
+            let territories: usize = pack.territories.levels().map(|l| l.territories.len()).sum();
+            println!(
+                "{} : pack valide — {indicators} indicateurs, {} modèles, {territories} territoires, {} avertissement(s)",
+                path.display(),
+                pack.manifest.templates.len(),
+                pack.warnings.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(PackError::Invalid(issues)) => {
+            eprintln!("{} : pack invalide, {} problème(s) :", path.display(), issues.len());
+            for issue in issues {
+                eprintln!("  - {issue}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn parse_crs(text: &str) -> Result<Crs, String> {
+    let digits = text.trim().trim_start_matches("EPSG:").trim_start_matches("epsg:");
+    let code: u32 = digits.parse().map_err(|_| format!("« {text} » : code EPSG attendu (par exemple EPSG:2154)"))?;
+    Crs::from_epsg(code).map_err(|e| e.to_string())
+}
+
+fn info(paths: &[PathBuf], assume_crs: Option<&str>) -> Result<ExitCode, String> {
+    let options = LoadOptions { assume_crs: assume_crs.map(parse_crs).transpose()? };
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for path in paths {
+        match boundary::load_layer(path, &options) {
+            Ok(layer) => {
+                let level =
+                    detect_level(&layer.fields).map_or_else(|| "inconnu".to_owned(), |l| l.label_fr().to_owned());
+                let extent = layer.extent().map_or_else(
+                    || "vide".to_owned(),
+                    |r| format!("{:.6} {:.6} — {:.6} {:.6}", r.min().x, r.min().y, r.max().x, r.max().y),
+                );
+                let lines = [
+                    format!("{}", path.display()),
+                    format!("  niveau : {level}"),
+                    format!("  entités : {}", layer.features.len()),
+                    format!("  sommets : {}", layer.vertex_count()),
+                    format!("  système de coordonnées : {}", layer.crs),
+                    format!("  encodage : {}", layer.encoding),
+                    format!("  emprise : {extent}"),
+                    format!("  champs : {}", layer.fields.join(", ")),
+                ];
+                for line in lines.iter().chain(layer.warnings.iter()) {
+                    writeln!(out, "{line}").map_err(|e| e.to_string())?;
+                }
+            }
+            Err(e) => {
+                eprintln!("erreur : {e}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn values(
+    pack_path: &Path,
+    indicator: &str,
+    level: &str,
+    year: Option<i32>,
+    territory: Option<&str>,
+    style: CsvStyle,
+) -> Result<ExitCode, String> {
+    let pack = open_pack(pack_path)?;
+    for warning in &pack.warnings {
+        eprintln!("avertissement : {warning}");
+    }
+    let id = IndicatorId::new(indicator);
+    let meta = pack.store.indicator(&id).ok_or_else(|| {
+        let known: Vec<&str> = pack.store.indicators().map(|i| i.id.as_str()).collect();
+        format!("indicateur « {indicator} » inconnu ; indicateurs du pack : {}", known.join(", "))
+    })?;
+    let level = pack
+        .parse_level(level)
+        .ok_or_else(|| format!("niveau « {level} » inconnu ; acceptés : commune, epci, departement, region, france"))?;
+    let layer =
+        pack.territories.level(&level).ok_or_else(|| format!("aucun territoire de niveau {level} dans ce pack"))?;
+    let years: Vec<i32> = match year {
+        Some(y) if meta.years.contains(&y) || meta.timeless => vec![y],
+        Some(y) => {
+            return Err(format!(
+                "année {y} non disponible pour {indicator} ; années : {}",
+                meta.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        None => meta.years.clone(),
+    };
+    let codes: Vec<&TerritoryCode> = match territory {
+        Some(code) => {
+            let code = layer
+                .territories
+                .get_key_value(&TerritoryCode::new(code))
+                .map(|(c, _)| c)
+                .ok_or_else(|| format!("territoire « {code} » inconnu au niveau {level}"))?;
+            vec![code]
+        }
+        None => layer.territories.keys().collect(),
+    };
+    let (sep, mark) = match style {
+        CsvStyle::French => (';', ','),
+        CsvStyle::International => (',', '.'),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let header = ["code", "nom", "niveau", "indicateur", "annee", "valeur", "numerateur", "denominateur", "statut"];
+    writeln!(out, "{}", header.join(&sep.to_string())).map_err(|e| e.to_string())?;
+    for code in codes {
+        let name = &layer.territories[code].name;
+        for &y in &years {
+            let obs = pack.store.observation(&id, &level, code, y);
+            let status = match (obs.value, obs.computed) {
+                (Value::Secret, _) => "secret",
+                (Value::Missing, _) => "manquant",
+                (Value::Available(_), true) if obs.partial => "calculé (partiel)",
+                (Value::Available(_), true) => "calculé",
+                (Value::Available(_), false) => "fourni",
+            };
+            let number = |v: Option<f64>| {
+                v.map_or_else(String::new, |v| Value::Available(v).to_csv_cell(plain_decimals(v), mark))
+            };
+            let fields = [
+                code.as_str().to_owned(),
+                quote(name, sep),
+                level.key().to_owned(),
+                id.as_str().to_owned(),
+                y.to_string(),
+                obs.value.to_csv_cell(usize::from(meta.decimals), mark),
+                number(obs.numerator),
+                number(obs.denominator),
+                status.to_owned(),
+            ];
+            writeln!(out, "{}", fields.join(&sep.to_string())).map_err(|e| e.to_string())?;
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Decimals needed to print a numerator or denominator without noise (counts are integers).
+fn plain_decimals(v: f64) -> usize {
+    if (v - v.round()).abs() < 1e-9 { 0 } else { 3 }
+}
+
+fn quote(text: &str, sep: char) -> String {
+    if text.contains(sep) || text.contains('"') || text.contains('\n') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
