@@ -256,19 +256,18 @@ impl Store {
 
 /// Combines two inputs of a computed indicator: secret if either is, missing if either is.
 fn combine2(
-    a: Option<(RawCell, Value)>,
-    b: Option<(RawCell, Value)>,
-    f: impl Fn(f64, f64) -> Option<(f64, Option<f64>, Option<f64>)>,
+    first: Option<(RawCell, Value)>,
+    second: Option<(RawCell, Value)>,
+    rule: impl Fn(f64, f64) -> Option<(f64, Option<f64>, Option<f64>)>,
 ) -> Option<RawCell> {
-    let (a, va) = a?;
-    let (b, vb) = b?;
+    let (first_cell, first_value) = first?;
+    let (second_cell, second_value) = second?;
     let computed = true;
-    let missing_members = a.missing_members.max(b.missing_members);
-    if va == Value::Secret || vb == Value::Secret {
+    let missing_members = first_cell.missing_members.max(second_cell.missing_members);
+    if first_value == Value::Secret || second_value == Value::Secret {
         return Some(RawCell { source_secret: true, computed, missing_members, ..RawCell::default() });
     }
-    let (x, y) = (va.number()?, vb.number()?);
-    let (value, numerator, denominator) = f(x, y)?;
+    let (value, numerator, denominator) = rule(first_value.number()?, second_value.number()?)?;
     Some(RawCell { value: Some(value), numerator, denominator, source_secret: false, computed, missing_members })
 }
 

@@ -76,7 +76,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => return run_gui(),
-        Some(Command::Check { pack }) => check(&pack),
+        Some(Command::Check { pack }) => Ok(check(&pack)),
         Some(Command::Info { boundaries, assume_crs }) => info(&boundaries, assume_crs.as_deref()),
         Some(Command::Values { pack, indicator, level, year, territory, csv_style }) => {
             values(&pack, &indicator, &level, year, territory.as_deref(), csv_style)
@@ -112,7 +112,7 @@ fn open_pack(path: &Path) -> Result<Pack, String> {
     Pack::open(path).map_err(|e| e.to_string())
 }
 
-fn check(path: &Path) -> Result<ExitCode, String> {
+fn check(path: &Path) -> ExitCode {
     match Pack::open(path) {
         Ok(pack) => {
             for warning in &pack.warnings {
@@ -126,18 +126,18 @@ fn check(path: &Path) -> Result<ExitCode, String> {
                 pack.manifest.templates.len(),
                 pack.warnings.len()
             );
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Err(PackError::Invalid(issues)) => {
             eprintln!("{} : pack invalide, {} problème(s) :", path.display(), issues.len());
             for issue in issues {
                 eprintln!("  - {issue}");
             }
-            Ok(ExitCode::FAILURE)
+            ExitCode::FAILURE
         }
         Err(e) => {
             eprintln!("{e}");
-            Ok(ExitCode::FAILURE)
+            ExitCode::FAILURE
         }
     }
 }

@@ -221,7 +221,7 @@ impl TerritorySet {
     fn add_layer(&mut self, spec: &LayerSpec, layer: Layer) -> Result<(), TerritoryError> {
         let present = || layer.fields.join(", ");
         let level = match &spec.level {
-            Some(name) => Level::parse(name, &[name.clone()])
+            Some(name) => Level::parse(name, std::slice::from_ref(name))
                 .ok_or_else(|| TerritoryError::UnknownLevel { path: layer.path.clone(), given: name.clone() })?,
             None => detect_level(&layer.fields)
                 .ok_or_else(|| TerritoryError::UndetectedLevel { path: layer.path.clone(), present: present() })?,

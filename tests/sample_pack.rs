@@ -1,5 +1,8 @@
 //! The bundled sample pack against published and independently computed figures.
 
+#![allow(clippy::float_cmp, reason = "population counts are integers held in f64: they compare exactly")]
+#![allow(clippy::needless_pass_by_value, reason = "levels are passed by value for readable calls")]
+
 mod common;
 
 use indicarto::code::{IndicatorId, Level, TerritoryCode};

@@ -221,14 +221,13 @@ pub(crate) fn assemble_polygons(
             .iter_mut()
             .filter(|(shell, _, _)| shell.contains(&first) || shell.exterior().contains(&first))
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        match target {
-            Some((_, _, holes)) => holes.push(hole),
-            None => {
-                *orphan_holes += 1;
-                let polygon = geo::Polygon::new(hole, vec![]);
-                let area = polygon.unsigned_area();
-                shells.push((polygon, area, Vec::new()));
-            }
+        if let Some((_, _, holes)) = target {
+            holes.push(hole);
+        } else {
+            *orphan_holes += 1;
+            let polygon = geo::Polygon::new(hole, vec![]);
+            let area = polygon.unsigned_area();
+            shells.push((polygon, area, Vec::new()));
         }
     }
     MultiPolygon::new(

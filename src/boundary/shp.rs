@@ -145,7 +145,8 @@ fn check_structure(path: &Path, bytes: &[u8]) -> Result<usize, BoundaryError> {
         ));
     }
     let declared_len = i64::from(be_i32(bytes, 24)) * 2;
-    if declared_len > bytes.len() as i64 {
+    let file_len = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    if declared_len > file_len {
         return Err(BoundaryError::malformed(
             path,
             "en-tête",
@@ -177,7 +178,11 @@ fn check_structure(path: &Path, bytes: &[u8]) -> Result<usize, BoundaryError> {
         }
         let content_len = i64::from(be_i32(bytes, offset + 4)) * 2;
         let content_start = offset + 8;
-        if content_len < 4 || content_start as i64 + content_len > end as i64 {
+        let fits = usize::try_from(content_len)
+            .ok()
+            .and_then(|len| content_start.checked_add(len))
+            .is_some_and(|stop| stop <= end);
+        if content_len < 4 || !fits {
             return Err(BoundaryError::malformed(
                 path,
                 place(),

@@ -549,9 +549,8 @@ impl DataLoader<'_> {
         let Some(code_col) = self.column(&table, &code_name) else { return };
         let custom = self.territories.custom_level_names();
         let fixed_level = match &self.def.level {
-            Some(name) => match Level::parse(name, &custom) {
-                Some(level) => Some(level),
-                None => {
+            Some(name) => {
+                let Some(level) = Level::parse(name, &custom) else {
                     self.issue(
                         "level".into(),
                         format!(
@@ -560,8 +559,9 @@ impl DataLoader<'_> {
                         ),
                     );
                     return;
-                }
-            },
+                };
+                Some(level)
+            }
             None => None,
         };
         let level_col = match (&fixed_level, &self.def.level_column) {
@@ -799,16 +799,14 @@ impl DataLoader<'_> {
                 (Some(l), _) => l.clone(),
                 (None, Some(c)) => {
                     let text = table.cell(row, c).unwrap_or("");
-                    match Level::parse(text, custom) {
-                        Some(l) => l,
-                        None => {
-                            self.issue(
-                                format!("ligne {line}, colonne « {} »", table.columns[c]),
-                                format!("niveau « {text} » inconnu"),
-                            );
-                            continue;
-                        }
-                    }
+                    let Some(level) = Level::parse(text, custom) else {
+                        self.issue(
+                            format!("ligne {line}, colonne « {} »", table.columns[c]),
+                            format!("niveau « {text} » inconnu"),
+                        );
+                        continue;
+                    };
+                    level
                 }
                 (None, None) => return,
             };
@@ -867,16 +865,14 @@ impl DataLoader<'_> {
         }
         let col = year_col?;
         let text = table.cell(row, col).unwrap_or("");
-        match text.trim().parse::<i32>() {
-            Ok(y) => Some(y),
-            Err(_) => {
-                self.issue(
-                    format!("ligne {line}, colonne « {} »", table.columns[col]),
-                    format!("« {text} » n'est pas une année"),
-                );
-                None
-            }
+        let year = text.trim().parse::<i32>().ok();
+        if year.is_none() {
+            self.issue(
+                format!("ligne {line}, colonne « {} »", table.columns[col]),
+                format!("« {text} » n'est pas une année"),
+            );
         }
+        year
     }
 
     /// Splits an indicator template (`pop_{sexe}_{age}`) into text and column references; `None`

@@ -2,6 +2,7 @@
 //! the sample pack loaded once, and a scratch copy of the sample for tests that break it.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(clippy::unwrap_used, reason = "test helpers: a failure to set up is a test failure")]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
