@@ -129,7 +129,9 @@ impl Pack {
                 }
             }
         }
-        let Some(territories) = territories.filter(|_| issues.is_empty()) else {
+        // Data files are checked even when the manifest has problems, so that one run lists them all;
+        // without territories there is nothing to check codes against.
+        let Some(territories) = territories else {
             return Err(PackError::Invalid(issues));
         };
 
