@@ -1,5 +1,7 @@
 //! Bad input gets a clear error naming the file and the place, never a panic or a silent partial load.
 
+#![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
+
 mod common;
 
 use std::path::Path;
@@ -174,8 +176,8 @@ fn csv_with_unknown_and_old_codes_warns_and_keeps_the_rest() {
         _ => None,
     });
     let (codes, old) = found.expect("unknown codes reported");
-    assert_eq!(codes.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["62461", "99999"]);
-    assert_eq!(old.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["62461"]);
+    assert_eq!(codes.iter().map(indicarto::code::TerritoryCode::as_str).collect::<Vec<_>>(), ["62461", "99999"]);
+    assert_eq!(old.iter().map(indicarto::code::TerritoryCode::as_str).collect::<Vec<_>>(), ["62461"]);
     // The region's councillors are unchanged: the unknown rows were not counted anywhere.
     let total = opened.store.value(
         &indicarto::code::IndicatorId::new("nb_conseillers"),

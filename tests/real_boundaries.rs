@@ -1,6 +1,8 @@
 //! Boundary layers of the shared real data: the Shapefile (Lambert-93) and GeoJSON (WGS84) versions
 //! describe the same territories with the same codes, and reprojection brings them together.
 
+#![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
+
 mod common;
 
 use std::collections::BTreeSet;
