@@ -169,6 +169,7 @@ fn info(paths: &[PathBuf], assume_crs: Option<&str>) -> Result<ExitCode, String>
                     format!("  système de coordonnées : {}", layer.crs),
                     format!("  encodage : {}", layer.encoding),
                     format!("  emprise : {extent}"),
+                    format!("  emprise en longitude/latitude : {}", wgs84_extent(&layer)),
                     format!("  champs : {}", layer.fields.join(", ")),
                 ];
                 for line in lines.iter().chain(layer.warnings.iter()) {
@@ -184,6 +185,19 @@ fn info(paths: &[PathBuf], assume_crs: Option<&str>) -> Result<ExitCode, String>
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// The layer's extent in WGS84 degrees, for a quick sanity check of where the data lies.
+fn wgs84_extent(layer: &boundary::Layer) -> String {
+    let Some(rect) = layer.extent() else { return "vide".into() };
+    let Ok(transformer) = boundary::crs::Transformer::new(&layer.crs, &Crs::wgs84()) else {
+        return "non calculable".into();
+    };
+    let (min, max) = (rect.min(), rect.max());
+    match (transformer.transform(min.x, min.y), transformer.transform(max.x, max.y)) {
+        (Ok(a), Ok(b)) => format!("{:.4}° {:.4}° — {:.4}° {:.4}°", a.0, a.1, b.0, b.1),
+        _ => "non calculable".into(),
+    }
+}
+
 fn values(
     pack_path: &Path,
     indicator: &str,
@@ -193,8 +207,12 @@ fn values(
     style: CsvStyle,
 ) -> Result<ExitCode, String> {
     let pack = open_pack(pack_path)?;
-    for warning in &pack.warnings {
-        eprintln!("avertissement : {warning}");
+    if !pack.warnings.is_empty() {
+        eprintln!(
+            "{} avertissement(s) au chargement du pack ; `indicarto check {}` les détaille",
+            pack.warnings.len(),
+            pack_path.display()
+        );
     }
     let id = IndicatorId::new(indicator);
     let meta = pack.store.indicator(&id).ok_or_else(|| {
@@ -245,9 +263,7 @@ fn values(
                 (Value::Available(_), true) => "calculé",
                 (Value::Available(_), false) => "fourni",
             };
-            let number = |v: Option<f64>| {
-                v.map_or_else(String::new, |v| Value::Available(v).to_csv_cell(plain_decimals(v), mark))
-            };
+            let number = |v: Option<f64>| v.map_or_else(String::new, |v| plain_number(v, mark));
             let fields = [
                 code.as_str().to_owned(),
                 quote(name, sep),
@@ -266,9 +282,10 @@ fn values(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Decimals needed to print a numerator or denominator without noise (counts are integers).
-fn plain_decimals(v: f64) -> usize {
-    if (v - v.round()).abs() < 1e-9 { 0 } else { 3 }
+/// A numerator or denominator as written in data: the shortest text that reads back the same number.
+fn plain_number(v: f64, mark: char) -> String {
+    let text = format!("{v}");
+    if mark == '.' { text } else { text.replace('.', &mark.to_string()) }
 }
 
 fn quote(text: &str, sep: char) -> String {

@@ -58,8 +58,38 @@ pub struct LevelLayer {
     pub territories: BTreeMap<TerritoryCode, Territory>,
     /// Geometry by code, in the set's CRS. A territory may have none (France without a file).
     pub geometry: BTreeMap<TerritoryCode, MultiPolygon<f64>>,
-    /// Where the level came from, for `indicarto info` (`fichier …` or `dissous depuis les communes`).
-    pub origin: String,
+    /// Where the level came from.
+    pub origin: LevelOrigin,
+}
+
+/// Where the territories and geometry of a level came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LevelOrigin {
+    /// Read from a boundary file.
+    File(PathBuf),
+    /// Dissolved from the communes' parent fields.
+    DissolvedFromCommunes,
+    /// A custom zoning, dissolved from units of this level.
+    Zoning(Level),
+    /// The France level, implicit.
+    Implicit,
+}
+
+impl std::fmt::Display for LevelOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LevelOrigin::File(path) => {
+                write!(
+                    f,
+                    "fichier {}",
+                    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+                )
+            }
+            LevelOrigin::DissolvedFromCommunes => f.write_str("dissous depuis les communes"),
+            LevelOrigin::Zoning(level) => write!(f, "zonage personnalisé de niveau {level}"),
+            LevelOrigin::Implicit => f.write_str("ensemble des territoires chargés"),
+        }
+    }
 }
 
 /// All territories of all loaded levels.
@@ -314,8 +344,10 @@ impl TerritorySet {
         if without_code > 0 {
             self.warnings.push(Warning::Other(format!("{file} : {without_code} entité(s) sans code ignorée(s)")));
         }
-        self.levels
-            .insert(level.clone(), LevelLayer { level, territories, geometry, origin: format!("fichier {file}") });
+        self.levels.insert(
+            level.clone(),
+            LevelLayer { level, territories, geometry, origin: LevelOrigin::File(layer.path.clone()) },
+        );
         Ok(())
     }
 
@@ -349,7 +381,7 @@ impl TerritorySet {
                     (code.clone(), territory)
                 })
                 .collect();
-            built.push(LevelLayer { level, territories, geometry, origin: "dissous depuis les communes".into() });
+            built.push(LevelLayer { level, territories, geometry, origin: LevelOrigin::DissolvedFromCommunes });
         }
         for layer in built {
             self.levels.insert(layer.level.clone(), layer);
@@ -414,7 +446,7 @@ impl TerritorySet {
                 level: Level::France,
                 territories: BTreeMap::from([(code, territory)]),
                 geometry: BTreeMap::new(),
-                origin: "ensemble des territoires chargés".into(),
+                origin: LevelOrigin::Implicit,
             },
         );
     }
@@ -428,7 +460,7 @@ impl TerritorySet {
         let mut findings = Vec::new();
         for level in [Level::Epci, Level::Departement, Level::Region] {
             let Some(layer) = self.levels.get(&level) else { continue };
-            if !layer.origin.starts_with("fichier") {
+            if !matches!(layer.origin, LevelOrigin::File(_)) {
                 continue;
             }
             let mut member_area: BTreeMap<&TerritoryCode, f64> = BTreeMap::new();
@@ -505,12 +537,7 @@ impl TerritorySet {
             .collect();
         self.levels.insert(
             level.clone(),
-            LevelLayer {
-                level,
-                territories,
-                geometry,
-                origin: format!("zonage personnalisé depuis le niveau {member_level}"),
-            },
+            LevelLayer { level, territories, geometry, origin: LevelOrigin::Zoning(member_level.clone()) },
         );
         Ok(())
     }

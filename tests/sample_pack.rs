@@ -158,3 +158,45 @@ fn search_finds_by_name_and_code_ignoring_accents() {
     let by_code = pack.territories.search("02691");
     assert_eq!(by_code[0].code.as_str(), "02691");
 }
+
+/// A "territoire démonstrateur" made of the six EPCI of Sambre-Avesnois-Thiérache, as a custom zoning
+/// listing its communes. Reference: the data preparer's EPCI sums (`hdf_epci_population.csv`),
+/// 223,427 inhabitants in 2023 over 232 communes.
+#[test]
+fn custom_zoning_aggregates_from_its_communes() {
+    const EPCI: [&str; 6] = ["200043263", "200043396", "200043404", "200071983", "240200444", "240200634"];
+    let (_dir, pack_dir) = common::sample_copy();
+    let communes = common::sample().territories.level(&Level::Commune).unwrap();
+    let mut csv = String::from("code;zone;nom_zone\n");
+    for commune in communes.territories.values() {
+        if commune.parents.get(&Level::Epci).is_some_and(|e| EPCI.contains(&e.as_str())) {
+            csv.push_str(&format!("{};SAT;Sambre-Avesnois-Thiérache\n", commune.code));
+        }
+    }
+    std::fs::write(pack_dir.join("data/demonstrateurs.csv"), csv).unwrap();
+    let manifest = std::fs::read_to_string(pack_dir.join("pack.toml")).unwrap();
+    let manifest = manifest.replacen(
+        "# --- Indicateurs lus",
+        "[[zonings]]\nname = \"demonstrateurs\"\nfile = \"data/demonstrateurs.csv\"\n\n# --- Indicateurs lus",
+        1,
+    );
+    std::fs::write(pack_dir.join("pack.toml"), manifest).unwrap();
+    let pack = indicarto::pack::Pack::open(&pack_dir).unwrap();
+    let level = pack.parse_level("Démonstrateurs").unwrap();
+    assert_eq!(level, Level::Custom("demonstrateurs".into()));
+    let sat = TerritoryCode::new("SAT");
+    assert_eq!(pack.territories.members(&level, &sat, &Level::Commune).len(), 232);
+    assert_eq!(pack.store.value(&IndicatorId::new("pmun"), &level, &sat, 2023), Value::Available(223_427.0));
+    assert!(!pack.territories.level(&level).unwrap().geometry[&sat].0.is_empty());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_indicarto"))
+        .args(["values", "--pack"])
+        .arg(&pack_dir)
+        .args(["--indicator", "densite", "--level", "demonstrateurs", "--year", "2023"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success() && stdout.contains("SAT;Sambre-Avesnois-Thiérache;demonstrateurs;densite;2023;"),
+        "{stdout}"
+    );
+}

@@ -88,7 +88,9 @@ impl eframe::App for StartApp {
 fn pack_summary_ui(ui: &mut egui::Ui, pack: &Pack) {
     ui.strong(&pack.manifest.pack.title);
     for layer in pack.territories.levels() {
-        ui.label(format!("{} : {} territoires ({})", layer.level.label_fr(), layer.territories.len(), layer.origin));
+        let n = layer.territories.len();
+        let noun = if n > 1 { "territoires" } else { "territoire" };
+        ui.label(format!("{} : {n} {noun} ({})", layer.level.label_fr(), layer.origin));
     }
     ui.label(format!(
         "{} indicateurs, {} modèles de portrait",
