@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use indicarto::code::{IndicatorId, Level, TerritoryCode};
 use indicarto::diagnostics::Warning;
 use indicarto::value::Value;
@@ -170,7 +172,7 @@ fn custom_zoning_aggregates_from_its_communes() {
     let mut csv = String::from("code;zone;nom_zone\n");
     for commune in communes.territories.values() {
         if commune.parents.get(&Level::Epci).is_some_and(|e| EPCI.contains(&e.as_str())) {
-            csv.push_str(&format!("{};SAT;Sambre-Avesnois-Thiérache\n", commune.code));
+            writeln!(csv, "{};SAT;Sambre-Avesnois-Thiérache", commune.code).unwrap();
         }
     }
     std::fs::write(pack_dir.join("data/demonstrateurs.csv"), csv).unwrap();
