@@ -9,11 +9,19 @@
 //! indicator, territory and year, secret values already masked.
 
 pub mod aggregate;
+pub mod batch;
 pub mod boundary;
+pub mod chart;
+pub mod classify;
 pub mod code;
 pub mod diagnostics;
+pub mod export;
+pub mod figure;
 pub mod indicator;
+pub mod map;
 pub mod pack;
+pub mod palette;
+pub mod portrait;
 pub mod table;
 pub mod territory;
 pub mod text;

@@ -2,6 +2,7 @@
 //! feature), and the headless command line (`check`, `info`, `values`). Only this file and
 //! `gui/` may print or exit; the library returns errors and warnings.
 
+mod cli;
 #[cfg(feature = "gui")]
 mod gui;
 
@@ -64,6 +65,160 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CsvStyle::French)]
         csv_style: CsvStyle,
     },
+    /// Draws a quick map from any boundary file and any CSV.
+    Map {
+        /// Boundary file (.shp or .geojson).
+        #[arg(long)]
+        boundaries: PathBuf,
+        /// Level of the units, for layer names (commune, epci…); detected when absent.
+        #[arg(long)]
+        level: Option<String>,
+        /// The CSV (any French or international dialect).
+        #[arg(long)]
+        data: PathBuf,
+        /// Join key: one name shared by the boundary field and the CSV column, or FIELD=COLUMN.
+        #[arg(long)]
+        join: String,
+        /// The CSV column to map.
+        #[arg(long)]
+        value: String,
+        /// quantile, equal, jenks, stddev, q6, geometric, manual.
+        #[arg(long, default_value = "quantile")]
+        method: String,
+        /// Number of classes (3 to 9).
+        #[arg(long, default_value_t = 5)]
+        classes: usize,
+        /// Manual breaks, e.g. 10,50,100.
+        #[arg(long)]
+        breaks: Option<String>,
+        /// ColorBrewer palette.
+        #[arg(long)]
+        palette: Option<String>,
+        /// choropleth (rates, shares) or circles (counts).
+        #[arg(long, value_enum, default_value_t = Symbol::Choropleth)]
+        symbol: Symbol,
+        /// Title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Source line.
+        #[arg(long)]
+        source: Option<String>,
+        /// Resolution of a PNG output.
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
+        /// CRS to assume for a Shapefile without .prj (EPSG:2154…).
+        #[arg(long)]
+        assume_crs: Option<String>,
+        /// Output: .svg, .png or .pdf.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Prints the class breaks of a CSV column as JSON.
+    Classify {
+        /// The CSV.
+        #[arg(long)]
+        data: PathBuf,
+        /// The column.
+        #[arg(long)]
+        value: String,
+        /// quantile, equal, jenks, stddev, q6, geometric, manual.
+        #[arg(long, default_value = "quantile")]
+        method: String,
+        /// Number of classes.
+        #[arg(long, default_value_t = 5)]
+        classes: usize,
+        /// Manual breaks, e.g. 10,50,100.
+        #[arg(long)]
+        breaks: Option<String>,
+    },
+    /// Writes every representation of a template for one territory (SVG + CSV, PDF/PNG on demand).
+    Portrait {
+        #[command(flatten)]
+        render: RenderOptions,
+        /// The territory's code (or level:code when ambiguous, e.g. region:32).
+        #[arg(long)]
+        territory: String,
+        /// Its level, when the code is ambiguous.
+        #[arg(long)]
+        level: Option<String>,
+        /// Comparison zones (default: its département, région and France).
+        #[arg(long)]
+        compare: Vec<String>,
+    },
+    /// One portrait per territory of a level, in parallel.
+    Batch {
+        #[command(flatten)]
+        render: RenderOptions,
+        /// Level of the territories (epci, commune, departement…).
+        #[arg(long)]
+        level: String,
+        /// Only those inside this région (code) or `departement:59`.
+        #[arg(long)]
+        within: Option<String>,
+        /// Worker threads (0 = every core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+}
+
+#[derive(clap::Args)]
+struct RenderOptions {
+    /// The pack folder or its pack.toml.
+    #[arg(long)]
+    pack: PathBuf,
+    /// Template ("projet") id; the pack's first when absent.
+    #[arg(long)]
+    template: Option<String>,
+    /// Year of the figures; each indicator's latest when absent.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Map classification: quantile, equal, jenks, stddev, q6, geometric.
+    #[arg(long, default_value = "quantile")]
+    method: String,
+    /// Number of classes (3 to 9).
+    #[arg(long, default_value_t = 5)]
+    classes: usize,
+    /// ColorBrewer palette (YlGnBu, Blues, RdBu…).
+    #[arg(long)]
+    palette: Option<String>,
+    /// Also write the whole portrait as one multi-page PDF.
+    #[arg(long)]
+    pdf: bool,
+    /// Also write a PNG of each figure at this resolution (dpi).
+    #[arg(long)]
+    png: Option<u32>,
+    /// `french`: `;` and decimal comma; `international`: `,` and decimal point.
+    #[arg(long, value_enum, default_value_t = CsvStyle::French)]
+    csv_style: CsvStyle,
+    /// Output folder.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl RenderOptions {
+    fn into_args(self) -> cli::RenderArgs {
+        cli::RenderArgs {
+            pack: self.pack,
+            template: self.template,
+            year: self.year,
+            method: self.method,
+            classes: self.classes,
+            palette: self.palette,
+            pdf: self.pdf,
+            png_dpi: self.png,
+            csv_style: match self.csv_style {
+                CsvStyle::French => indicarto::export::csv::CsvStyle::French,
+                CsvStyle::International => indicarto::export::csv::CsvStyle::International,
+            },
+            output: self.output,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Symbol {
+    Choropleth,
+    Circles,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +235,53 @@ fn main() -> ExitCode {
         Some(Command::Info { boundaries, assume_crs }) => info(&boundaries, assume_crs.as_deref()),
         Some(Command::Values { pack, indicator, level, year, territory, csv_style }) => {
             values(&pack, &indicator, &level, year, territory.as_deref(), csv_style)
+        }
+        Some(Command::Map {
+            boundaries,
+            level,
+            data,
+            join,
+            value,
+            method,
+            classes,
+            breaks,
+            palette,
+            symbol,
+            title,
+            source,
+            dpi,
+            assume_crs,
+            output,
+        }) => assume_crs.as_deref().map(parse_crs).transpose().and_then(|assume_crs| {
+            cli::map(&cli::MapArgs {
+                boundaries,
+                level,
+                data,
+                join,
+                value,
+                method,
+                classes,
+                breaks,
+                palette,
+                circles: matches!(symbol, Symbol::Circles),
+                title,
+                source,
+                dpi,
+                assume_crs,
+                output,
+            })
+            .map(|()| ExitCode::SUCCESS)
+        }),
+        Some(Command::Classify { data, value, method, classes, breaks }) => {
+            cli::classify_command(&data, &value, &method, classes, breaks.as_deref()).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Portrait { render, territory, level, compare }) => {
+            cli::portrait_command(&render.into_args(), &territory, level.as_deref(), &compare)
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Batch { render, level, within, threads }) => {
+            cli::batch_command(&render.into_args(), &level, within.as_deref(), threads)
+                .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     };
     match result {

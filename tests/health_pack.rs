@@ -226,21 +226,42 @@ indicator = "deces"
         1,
     );
     std::fs::write(pack_dir.join("pack.toml"), text).unwrap();
-    // Three communes of CA Amiens Métropole (248000531): Amiens 80021, Salouël 80724, Saleux 80723.
-    std::fs::write(pack_dir.join("data/deces.csv"), "code;annee;valeur\n80021;2023;1234\n80724;2023;7\n80723;2023;s\n")
-        .unwrap();
-    let pack = Pack::open(&pack_dir).unwrap();
-    let value = |level: Level, code: &str, id: &str| {
+    // Every commune of CA Amiens Métropole (248000531) gets 20 deaths, except Amiens (80021) 1,234,
+    // Saleux (80724) 7, under the threshold, and Dury (80261), which the data marks secret.
+    let members = common::sample().territories.members(&Level::Epci, &TerritoryCode::new("248000531"), &Level::Commune);
+    let write = |dury: &str| {
+        let mut csv = String::from("code;annee;valeur\n");
+        for commune in &members {
+            let value = match commune.code.as_str() {
+                "80021" => "1234",
+                "80724" => "7",
+                "80261" => dury,
+                _ => "20",
+            };
+            writeln!(csv, "{};2023;{value}", commune.code).unwrap();
+        }
+        std::fs::write(pack_dir.join("data/deces.csv"), csv).unwrap();
+        Pack::open(&pack_dir).unwrap()
+    };
+    let observe = |pack: &Pack, level: Level, code: &str, id: &str| {
         pack.store.observation(&IndicatorId::new(id), &level, &TerritoryCode::new(code), 2023)
     };
-    assert_eq!(value(Level::Commune, "80724", "deces").value, Value::Secret);
-    assert_eq!(value(Level::Commune, "80723", "deces").value, Value::Secret);
-    assert_eq!(value(Level::Commune, "80724", "taux_deces").value, Value::Secret);
-    let obs = value(Level::Commune, "80724", "taux_deces");
-    assert!(obs.numerator.is_none() && obs.denominator.is_none());
-    assert_eq!(value(Level::Commune, "80021", "deces").value, Value::Available(1234.0));
-    // The EPCI cannot be summed without Saleux, which the data marks secret: missing, not a wrong sum.
-    assert_eq!(value(Level::Epci, "248000531", "deces").value, Value::Missing);
+
+    // With Dury's count known (15), the EPCI total is computed from the raw counts, then published
+    // because it is above the threshold: 1,234 + 7 + 15 + 20 × (members − 3).
+    let pack = write("15");
+    let expected = 1234.0 + 7.0 + 15.0 + 20.0 * (members.len() - 3) as f64;
+    assert_eq!(observe(&pack, Level::Epci, "248000531", "deces").value, Value::Available(expected));
+    assert_eq!(observe(&pack, Level::Commune, "80724", "deces").value, Value::Secret);
+    let rate = observe(&pack, Level::Commune, "80724", "taux_deces");
+    assert_eq!(rate.value, Value::Secret);
+    assert!(rate.numerator.is_none() && rate.denominator.is_none());
+    assert_eq!(observe(&pack, Level::Commune, "80021", "deces").value, Value::Available(1234.0));
+
+    // With Dury marked secret by the source, the EPCI cannot be summed: missing, not a wrong sum.
+    let pack = write("s");
+    assert_eq!(observe(&pack, Level::Commune, "80261", "deces").value, Value::Secret);
+    assert_eq!(observe(&pack, Level::Epci, "248000531", "deces").value, Value::Missing);
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_indicarto"))
         .args(["values", "--pack"])
@@ -251,8 +272,8 @@ indicator = "deces"
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
-    let salouel = stdout.lines().find(|l| l.starts_with("80724;")).unwrap();
-    assert!(salouel.contains(";s;") && !salouel.contains(";7;"), "{salouel}");
+    let saleux = stdout.lines().find(|l| l.starts_with("80724;")).unwrap();
+    assert!(saleux.contains(";s;") && !saleux.contains(";7;"), "{saleux}");
     assert!(!stderr.contains(";7;"));
     let amiens = stdout.lines().find(|l| l.starts_with("80021;")).unwrap();
     assert!(amiens.contains(";1234;"), "{amiens}");

@@ -1,0 +1,487 @@
+//! Thematic maps as figures: choropleth maps for rates and shares, proportional circles for counts,
+//! with the furniture a published map needs (title, legend with French class bounds and counts,
+//! "secret statistique" and "donnée manquante" swatches, scale bar, north arrow, sources).
+//!
+//! Pure and deterministic: geometry comes in projected metres (a CRS in metres such as Lambert-93),
+//! values already masked by secrecy. Depends on [`crate::figure`], [`crate::classify`],
+//! [`crate::value`] and [`crate::text`]; knows nothing of packs.
+
+use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
+
+use crate::classify::Classification;
+use crate::figure::{Anchor, Figure, Fill, Mark, Rgb, Stroke, Style, Tag, text_width_mm};
+use crate::text::format_fr;
+use crate::value::Value;
+
+/// Grey of units without data.
+pub const MISSING_GREY: Rgb = Rgb(224, 224, 224);
+/// Hatching of secret units.
+pub const SECRET_HATCH: Fill = Fill::Hatch { line: Rgb(110, 110, 110), background: Rgb(245, 245, 245) };
+const TEXT: Rgb = Rgb(38, 38, 38);
+const MUTED: Rgb = Rgb(90, 90, 90);
+const CIRCLE_FILL: Rgb = Rgb(222, 45, 38);
+const BACKGROUND_UNIT: Rgb = Rgb(240, 240, 240);
+
+/// One unit drawn on the map.
+#[derive(Debug, Clone)]
+pub struct MapUnit<'a> {
+    /// Code.
+    pub code: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Polygons, projected, in metres.
+    pub geometry: &'a MultiPolygon<f64>,
+    /// Value, secrecy applied.
+    pub value: Value,
+}
+
+/// How values are symbolised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Symbolisation {
+    /// Units coloured by class.
+    Choropleth {
+        /// Classes.
+        classification: Classification,
+        /// One colour per class.
+        colors: Vec<Rgb>,
+    },
+    /// Circles with area proportional to the value.
+    Circles,
+}
+
+/// Everything a map shows.
+#[derive(Debug, Clone)]
+pub struct MapSpec<'a> {
+    /// Title.
+    pub title: String,
+    /// Indicator, year, unit.
+    pub subtitle: String,
+    /// Sources and attribution.
+    pub source: String,
+    /// Unit of the values.
+    pub unit: String,
+    /// Decimals of the values.
+    pub decimals: usize,
+    /// Units, with their values.
+    pub units: Vec<MapUnit<'a>>,
+    /// Upper-level borders drawn over the units (départements, EPCI).
+    pub borders: Vec<&'a MultiPolygon<f64>>,
+    /// The analysis territory, outlined.
+    pub outline: Option<&'a MultiPolygon<f64>>,
+    /// Symbolisation.
+    pub symbolisation: Symbolisation,
+    /// Layer id of the units (`communes`, `epci`…).
+    pub units_layer: String,
+    /// Layer label of the units (`Communes`).
+    pub units_label: String,
+    /// Page width in millimetres.
+    pub width_mm: f64,
+    /// Page height in millimetres.
+    pub height_mm: f64,
+}
+
+/// Page layout of a map, in millimetres.
+struct Frame {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+/// Maps projected coordinates to the page.
+struct Projection {
+    min_x: f64,
+    max_y: f64,
+    scale: f64,
+    offset_x: f64,
+    offset_y: f64,
+}
+
+impl Projection {
+    fn fit(extent: Rect<f64>, frame: &Frame) -> Projection {
+        let width = extent.width().max(1.0);
+        let height = extent.height().max(1.0);
+        let scale = (frame.width / width).min(frame.height / height);
+        Projection {
+            min_x: extent.min().x,
+            max_y: extent.max().y,
+            scale,
+            offset_x: frame.x + (frame.width - width * scale) / 2.0,
+            offset_y: frame.y + (frame.height - height * scale) / 2.0,
+        }
+    }
+
+    fn point(&self, x: f64, y: f64) -> [f64; 2] {
+        [self.offset_x + (x - self.min_x) * self.scale, self.offset_y + (self.max_y - y) * self.scale]
+    }
+
+    fn rings(&self, geometry: &MultiPolygon<f64>) -> Vec<Vec<[f64; 2]>> {
+        geometry
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|ring| ring.0.iter().map(|c| self.point(c.x, c.y)).collect())
+            .collect()
+    }
+}
+
+/// The value as plain text for `data-value`: full precision, decimal point.
+fn plain(v: f64) -> String {
+    format!("{v}")
+}
+
+fn tag_for(unit: &MapUnit<'_>, label: String, class: Option<usize>) -> Tag {
+    Tag {
+        code: unit.code.to_owned(),
+        name: unit.name.to_owned(),
+        value: unit.value.number().map(plain),
+        label,
+        class,
+        status: match unit.value {
+            Value::Available(_) => None,
+            Value::Missing => Some("nd"),
+            Value::Secret => Some("secret"),
+        },
+    }
+}
+
+fn value_label(value: Value, decimals: usize, unit: &str) -> String {
+    match value {
+        Value::Available(v) if unit.is_empty() => format_fr(v, decimals),
+        Value::Available(v) => format!("{} {unit}", format_fr(v, decimals)),
+        Value::Missing => "donnée manquante".into(),
+        Value::Secret => "secret statistique".into(),
+    }
+}
+
+/// Builds the map.
+#[must_use]
+pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
+    const MARGIN: f64 = 8.0;
+    const LEGEND_WIDTH: f64 = 52.0;
+    let mut figure = Figure::new(spec.width_mm, spec.height_mm, &spec.title);
+
+    let source_lines = crate::chart::wrap(&spec.source, spec.width_mm - 2.0 * MARGIN, 6.5);
+    let sources_height = source_lines.len() as f64 * 3.0 + 2.0;
+    let frame = Frame {
+        x: MARGIN,
+        y: 22.0,
+        width: spec.width_mm - 2.0 * MARGIN - LEGEND_WIDTH - 4.0,
+        height: spec.height_mm - 22.0 - MARGIN - sources_height,
+    };
+    let extent = spec
+        .units
+        .iter()
+        .filter_map(|u| u.geometry.bounding_rect())
+        .chain(spec.outline.and_then(BoundingRect::bounding_rect))
+        .reduce(|a, b| {
+            Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        });
+
+    title_layer(&mut figure, spec, MARGIN);
+    let Some(extent) = extent else {
+        let layer = figure.layer(&spec.units_layer, &spec.units_label);
+        layer.marks.push(text_mark(frame.x, frame.y + 10.0, "Aucun territoire à représenter", 9.0, false, MUTED));
+        sources_layer(&mut figure, &source_lines, spec.height_mm - MARGIN - sources_height + 3.0, MARGIN);
+        return figure;
+    };
+    let projection = Projection::fit(extent, &frame);
+
+    let mut counts = Counts::default();
+    match &spec.symbolisation {
+        Symbolisation::Choropleth { classification, colors } => {
+            choropleth_layer(&mut figure, spec, &projection, classification, colors, &mut counts);
+        }
+        Symbolisation::Circles => circles_layers(&mut figure, spec, &projection, &mut counts),
+    }
+    if !spec.borders.is_empty() {
+        let layer = figure.layer("borders", "Limites");
+        for border in &spec.borders {
+            layer.marks.push(Mark::Path {
+                rings: projection.rings(border),
+                style: Style::outline(Stroke::new(Rgb(70, 70, 70), 0.25)),
+                tag: None,
+            });
+        }
+    }
+    if let Some(outline) = spec.outline {
+        figure.layer("territory", "Territoire d'étude").marks.push(Mark::Path {
+            rings: projection.rings(outline),
+            style: Style::outline(Stroke::new(Rgb(0, 0, 0), 0.6)),
+            tag: None,
+        });
+    }
+    let legend_x = spec.width_mm - MARGIN - LEGEND_WIDTH;
+    legend_layer(&mut figure, spec, &projection, &counts, legend_x, frame.y);
+    scale_layer(&mut figure, &projection, legend_x, frame.y + frame.height - 4.0, LEGEND_WIDTH);
+    north_layer(&mut figure, legend_x + LEGEND_WIDTH - 6.0, frame.y + frame.height - 24.0);
+    sources_layer(&mut figure, &source_lines, spec.height_mm - MARGIN - sources_height + 3.0, MARGIN);
+    figure
+}
+
+#[derive(Default)]
+struct Counts {
+    per_class: Vec<usize>,
+    secret: usize,
+    missing: usize,
+    max_value: f64,
+}
+
+fn title_layer(figure: &mut Figure, spec: &MapSpec<'_>, margin: f64) {
+    let layer = figure.layer("title", "Titre");
+    layer.marks.push(text_mark(margin, 11.0, &spec.title, 12.0, true, TEXT));
+    if !spec.subtitle.is_empty() {
+        layer.marks.push(text_mark(margin, 17.0, &spec.subtitle, 8.5, false, MUTED));
+    }
+}
+
+fn sources_layer(figure: &mut Figure, lines: &[String], top: f64, margin: f64) {
+    let layer = figure.layer("sources", "Sources");
+    for (i, line) in lines.iter().enumerate() {
+        layer.marks.push(text_mark(margin, top + i as f64 * 3.0, line, 6.5, false, MUTED));
+    }
+}
+
+fn text_mark(x: f64, y: f64, text: &str, size_pt: f64, bold: bool, color: Rgb) -> Mark {
+    Mark::Text { x, y, text: text.to_owned(), size_pt, anchor: Anchor::Start, bold, color }
+}
+
+fn choropleth_layer(
+    figure: &mut Figure,
+    spec: &MapSpec<'_>,
+    projection: &Projection,
+    classification: &Classification,
+    colors: &[Rgb],
+    counts: &mut Counts,
+) {
+    counts.per_class = vec![0; classification.n_classes()];
+    let border = Stroke::new(Rgb::WHITE, 0.08);
+    let layer = figure.layer(&spec.units_layer, &spec.units_label);
+    for unit in &spec.units {
+        let label = value_label(unit.value, spec.decimals, &spec.unit);
+        let (fill, class) = match unit.value {
+            Value::Available(v) => {
+                if let Some(c) = classification.class_of(v) {
+                    counts.per_class[c] += 1;
+                    (Fill::solid(colors.get(c).copied().unwrap_or(MISSING_GREY)), Some(c))
+                } else {
+                    counts.missing += 1;
+                    (Fill::solid(MISSING_GREY), None)
+                }
+            }
+            Value::Missing => {
+                counts.missing += 1;
+                (Fill::solid(MISSING_GREY), None)
+            }
+            Value::Secret => {
+                counts.secret += 1;
+                (SECRET_HATCH, None)
+            }
+        };
+        layer.marks.push(Mark::Path {
+            rings: projection.rings(unit.geometry),
+            style: Style { fill, stroke: Some(border.clone()) },
+            tag: Some(tag_for(unit, label, class)),
+        });
+    }
+}
+
+/// Largest circle radius, in millimetres.
+const MAX_RADIUS_MM: f64 = 9.0;
+
+fn circles_layers(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projection, counts: &mut Counts) {
+    let background = figure.layer(&format!("{}-fond", spec.units_layer), &format!("{} (fond)", spec.units_label));
+    for unit in &spec.units {
+        background.marks.push(Mark::Path {
+            rings: projection.rings(unit.geometry),
+            style: Style { fill: Fill::solid(BACKGROUND_UNIT), stroke: Some(Stroke::new(Rgb(200, 200, 200), 0.08)) },
+            tag: None,
+        });
+    }
+    counts.max_value = spec.units.iter().filter_map(|u| u.value.number()).map(f64::abs).fold(0.0, f64::max);
+    let mut circles: Vec<(f64, &MapUnit<'_>, [f64; 2])> = Vec::new();
+    for unit in &spec.units {
+        match unit.value {
+            Value::Available(v) if v != 0.0 && counts.max_value > 0.0 => {
+                if let Some(p) = unit.geometry.interior_point() {
+                    circles.push((
+                        MAX_RADIUS_MM * (v.abs() / counts.max_value).sqrt(),
+                        unit,
+                        projection.point(p.x(), p.y()),
+                    ));
+                }
+            }
+            Value::Available(_) => {}
+            Value::Missing => counts.missing += 1,
+            Value::Secret => counts.secret += 1,
+        }
+    }
+    // Largest behind smallest; ties by code so the output is stable.
+    circles.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.code.cmp(b.1.code)));
+    let layer = figure.layer(&spec.units_layer, &spec.units_label);
+    for (r, unit, [cx, cy]) in circles {
+        let label = value_label(unit.value, spec.decimals, &spec.unit);
+        layer.marks.push(Mark::Circle {
+            cx,
+            cy,
+            r,
+            style: Style {
+                fill: Fill::Solid { color: CIRCLE_FILL, opacity: 0.75 },
+                stroke: Some(Stroke::new(Rgb::WHITE, 0.15)),
+            },
+            tag: Some(tag_for(unit, label, None)),
+        });
+    }
+}
+
+/// The text of a class in the legend, with its closure: the first class includes its lower bound.
+#[must_use]
+pub fn class_label(breaks: &[f64], class: usize, decimals: usize) -> String {
+    let low = format_fr(breaks[class], decimals);
+    let high = format_fr(breaks[class + 1], decimals);
+    if class == 0 { format!("[{low} ; {high}]") } else { format!("]{low} ; {high}]") }
+}
+
+fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projection, counts: &Counts, x: f64, top: f64) {
+    let layer = figure.layer("legend", "Légende");
+    let heading = if spec.unit.is_empty() { "Valeurs".to_owned() } else { format!("En {}", spec.unit) };
+    layer.marks.push(text_mark(x, top + 3.0, &heading, 8.0, true, TEXT));
+    let mut y = top + 7.0;
+    let swatch = |layer: &mut crate::figure::Layer, y: f64, fill: Fill, label: String| {
+        layer.marks.push(Mark::Rect {
+            x,
+            y,
+            width: 6.0,
+            height: 4.0,
+            style: Style { fill, stroke: Some(Stroke::new(Rgb(150, 150, 150), 0.1)) },
+            tag: None,
+        });
+        layer.marks.push(text_mark(x + 8.0, y + 3.2, &label, 7.0, false, TEXT));
+    };
+    match &spec.symbolisation {
+        Symbolisation::Choropleth { classification, colors } => {
+            // Highest class on top, as readers expect.
+            for class in (0..classification.n_classes()).rev() {
+                let label = format!(
+                    "{}  ({})",
+                    class_label(&classification.breaks, class, spec.decimals),
+                    counts.per_class.get(class).copied().unwrap_or(0)
+                );
+                swatch(layer, y, Fill::solid(colors.get(class).copied().unwrap_or(MISSING_GREY)), label);
+                y += 5.5;
+            }
+            layer.marks.push(text_mark(
+                x,
+                y + 2.5,
+                &format!("Méthode : {}", classification.method_label_fr()),
+                6.5,
+                false,
+                MUTED,
+            ));
+            y += 5.0;
+        }
+        Symbolisation::Circles => {
+            if counts.max_value > 0.0 {
+                let references = circle_references(counts.max_value);
+                let base = y + 2.0 * MAX_RADIUS_MM;
+                let cx = x + MAX_RADIUS_MM;
+                for value in references {
+                    let r = MAX_RADIUS_MM * (value / counts.max_value).sqrt();
+                    layer.marks.push(Mark::Circle {
+                        cx,
+                        cy: base - r,
+                        r,
+                        style: Style::outline(Stroke::new(TEXT, 0.15)),
+                        tag: None,
+                    });
+                    layer.marks.push(Mark::Polyline {
+                        points: vec![[cx, base - 2.0 * r], [cx + MAX_RADIUS_MM + 3.0, base - 2.0 * r]],
+                        stroke: Stroke::new(MUTED, 0.1),
+                        tag: None,
+                    });
+                    layer.marks.push(text_mark(
+                        cx + MAX_RADIUS_MM + 4.0,
+                        base - 2.0 * r + 1.0,
+                        &format_fr(value, spec.decimals),
+                        7.0,
+                        false,
+                        TEXT,
+                    ));
+                }
+                y = base + 5.0;
+            }
+        }
+    }
+    swatch(layer, y, SECRET_HATCH, format!("Secret statistique  ({})", counts.secret));
+    y += 5.5;
+    swatch(layer, y, Fill::solid(MISSING_GREY), format!("Donnée manquante  ({})", counts.missing));
+    let _ = projection;
+}
+
+/// Two or three round values for the circle legend: the maximum, and round fractions of it.
+fn circle_references(max: f64) -> Vec<f64> {
+    let magnitude = 10f64.powf(max.log10().floor());
+    let round_max = (max / magnitude).floor() * magnitude;
+    let mut values = vec![round_max, round_max / 4.0, round_max / 20.0];
+    values.retain(|v| *v > 0.0);
+    values.dedup();
+    values
+}
+
+fn scale_layer(figure: &mut Figure, projection: &Projection, x: f64, y: f64, max_width: f64) {
+    // mm on the page per metre on the ground; a bar of a round length near 40 % of the legend width.
+    let metres_per_mm = 1.0 / projection.scale;
+    let target_m = max_width * 0.6 * metres_per_mm;
+    let magnitude = 10f64.powf(target_m.log10().floor());
+    let length_m = [5.0, 2.0, 1.0].iter().map(|f| f * magnitude).find(|l| *l <= target_m).unwrap_or(magnitude);
+    let length_mm = length_m / metres_per_mm;
+    let layer = figure.layer("scale", "Échelle");
+    layer.marks.push(Mark::Polyline {
+        points: vec![[x, y - 1.5], [x, y], [x + length_mm, y], [x + length_mm, y - 1.5]],
+        stroke: Stroke::new(TEXT, 0.3),
+        tag: None,
+    });
+    let label = if length_m >= 1000.0 {
+        format!("{} km", format_fr(length_m / 1000.0, 0))
+    } else {
+        format!("{} m", format_fr(length_m, 0))
+    };
+    layer.marks.push(Mark::Text {
+        x: x + length_mm / 2.0,
+        y: y - 2.5,
+        text: label,
+        size_pt: 7.0,
+        anchor: Anchor::Middle,
+        bold: false,
+        color: TEXT,
+    });
+}
+
+fn north_layer(figure: &mut Figure, x: f64, y: f64) {
+    let layer = figure.layer("north", "Nord");
+    layer.marks.push(Mark::Path {
+        rings: vec![vec![[x, y], [x + 2.5, y + 7.0], [x, y + 5.5], [x - 2.5, y + 7.0]]],
+        style: Style::fill(TEXT),
+        tag: None,
+    });
+    layer.marks.push(Mark::Text {
+        x,
+        y: y - 1.0,
+        text: "N".into(),
+        size_pt: 8.0,
+        anchor: Anchor::Middle,
+        bold: true,
+        color: TEXT,
+    });
+}
+
+/// Width of the widest legend label, for callers that size pages.
+#[must_use]
+pub fn legend_label_width(breaks: &[f64], decimals: usize) -> f64 {
+    (0..breaks.len().saturating_sub(1))
+        .map(|c| text_width_mm(&class_label(breaks, c, decimals), 7.0))
+        .fold(0.0, f64::max)
+}

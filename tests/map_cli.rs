@@ -1,0 +1,105 @@
+//! `indicarto map` and `indicarto classify` on real files: any boundary file, any CSV dialect.
+
+#![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
+
+mod common;
+
+use std::process::Command;
+
+fn indicarto() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_indicarto"))
+}
+
+#[test]
+fn quick_map_from_geojson_and_a_windows_1252_csv_reports_unmatched_codes() {
+    let Some(data) = common::shared_data() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let svg = out.path().join("densite.svg");
+    let run = indicarto()
+        .args(["map", "--boundaries"])
+        .arg(data.join("boundaries/geojson_wgs84/hdf_communes_cog2026.geojson"))
+        .arg("--data")
+        .arg(data.join("insee_quirks/hdf_corse_population_densite_cp1252.csv"))
+        .args([
+            "--join",
+            "code=CODGEO",
+            "--value",
+            "DENS23",
+            "--method",
+            "jenks",
+            "--classes",
+            "6",
+            "--title",
+            "Densité 2023",
+            "-o",
+        ])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    // The CSV also holds the 360 Corsican communes, which have no contour in this file.
+    assert!(stderr.contains("360 code(s) du CSV sans contour") && stderr.contains("2A004"), "{stderr}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let paths = doc.descendants().filter(|n| n.attribute("data-code").is_some()).count();
+    assert_eq!(paths, 3782);
+    let coeuvres = doc.descendants().find(|n| n.attribute("data-code") == Some("02201")).unwrap();
+    assert_eq!(coeuvres.attribute("data-name"), Some("Cœuvres-et-Valsery"));
+}
+
+const MIN_POP: f64 = 7.0;
+const MAX_POP: f64 = 238_246.0;
+
+#[test]
+fn classify_prints_json_breaks() {
+    let Some(data) = common::shared_data() else { return };
+    let run = indicarto()
+        .args(["classify", "--data"])
+        .arg(data.join("indicators/hdf_communes_population.csv"))
+        .args(["--value", "pmun_2023", "--method", "quantile", "--classes", "5"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let breaks = json["breaks"].as_array().unwrap();
+    assert_eq!(breaks.len(), 6);
+    // Smallest and largest commune populations in 2023 (Python: min/max of the column).
+    assert_eq!(breaks[0].as_f64(), Some(MIN_POP));
+    assert_eq!(breaks[5].as_f64(), Some(MAX_POP));
+    assert_eq!(json["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum::<u64>(), 3782);
+}
+
+#[test]
+fn refuses_to_write_into_the_pack_folder() {
+    let (_dir, pack) = common::sample_copy();
+    let run = indicarto()
+        .args(["portrait", "--pack"])
+        .arg(&pack)
+        .args(["--territory", "80021", "-o"])
+        .arg(pack.join("sorties"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("dossier du pack"));
+    assert!(!pack.join("sorties").exists());
+}
+
+#[test]
+fn batch_writes_one_folder_per_epci_with_stable_names() {
+    let out = tempfile::tempdir().unwrap();
+    let run = indicarto()
+        .current_dir(common::repo())
+        .args(["batch", "--pack", "sample_data", "--level", "epci", "--within", "32", "--template", "vie_locale", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut folders: Vec<String> =
+        std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    folders.sort();
+    assert_eq!(folders.len(), 92);
+    assert!(folders.contains(&"248000531-ca-amiens-metropole".to_owned()), "{folders:?}");
+    let files = std::fs::read_dir(out.path().join("248000531-ca-amiens-metropole")).unwrap().count();
+    assert_eq!(files, 8, "4 figures × (SVG + CSV)");
+}
