@@ -494,13 +494,7 @@ impl<'a> Builder<'a> {
                 > 100.0;
         let region_name = self.pack.territories.get(&region.level, &region.code).map_or("France", |t| t.name.as_str());
         let title = item.title.clone().unwrap_or_else(|| {
-            format!(
-                "{} : {} parmi les unités de niveau {} ({})",
-                indicator.label,
-                self.territory.name,
-                level.label_fr(),
-                region_name
-            )
+            format!("{} : {} parmi les {} ({region_name})", indicator.label, self.territory.name, plural_fr(&level))
         });
         let figure = chart::position_chart(
             &self.chart_text(indicator, title.clone(), Some(year)),
@@ -753,6 +747,18 @@ fn unique_values(values: &[f64], method: &Method) -> Classification {
         .map(|c| values.iter().filter(|v| classification.class_of(**v) == Some(c)).count())
         .collect();
     classification
+}
+
+/// The units of a level in a sentence: « parmi les communes ».
+fn plural_fr(level: &Level) -> String {
+    match level {
+        Level::Commune => "communes".into(),
+        Level::Epci => "EPCI".into(),
+        Level::Departement => "départements".into(),
+        Level::Region => "régions".into(),
+        Level::France => "pays".into(),
+        Level::Custom(name) => format!("zones « {name} »"),
+    }
 }
 
 /// The SVG layer id of a level's units.
