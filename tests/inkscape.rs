@@ -82,14 +82,14 @@ fn inkscape_lists_the_layers_and_draws_the_same_picture() {
 }
 
 fn compare(theirs: &[u8], ours: &[u8], slug: &str) {
-    let (w1, h1, a) = rgb_pixels(theirs);
-    let (w2, h2, b) = rgb_pixels(ours);
+    let (w1, h1, their_pixels) = rgb_pixels(theirs);
+    let (w2, h2, our_pixels) = rgb_pixels(ours);
     assert!(w1.abs_diff(w2) <= 1 && h1.abs_diff(h2) <= 1, "{slug}: {w1}×{h1} vs {w2}×{h2}");
     let (w, h) = (w1.min(w2) as usize, h1.min(h2) as usize);
     let mut total = 0.0;
     for y in 0..h {
         for x in 0..w {
-            let (p, q) = (a[y * w1 as usize + x], b[y * w2 as usize + x]);
+            let (p, q) = (their_pixels[y * w1 as usize + x], our_pixels[y * w2 as usize + x]);
             total += (0..3).map(|i| (p[i] - q[i]).abs()).sum::<f64>() / 3.0;
         }
     }
