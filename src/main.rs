@@ -181,6 +181,13 @@ struct RenderOptions {
     /// ColorBrewer palette (YlGnBu, Blues, RdBu…).
     #[arg(long)]
     palette: Option<String>,
+    /// Units shown on maps: `auto` (inside the territory when it has several, else its region),
+    /// `territory`, `region`.
+    #[arg(long, value_enum, default_value_t = Extent::Auto)]
+    extent: Extent,
+    /// Classify every year of an indicator together, so maps of different years compare.
+    #[arg(long)]
+    same_breaks: bool,
     /// Also write the whole portrait as one multi-page PDF.
     #[arg(long)]
     pdf: bool,
@@ -204,6 +211,12 @@ impl RenderOptions {
             method: self.method,
             classes: self.classes,
             palette: self.palette,
+            extent: match self.extent {
+                Extent::Auto => indicarto::portrait::MapExtent::Auto,
+                Extent::Territory => indicarto::portrait::MapExtent::Territory,
+                Extent::Region => indicarto::portrait::MapExtent::Region,
+            },
+            same_breaks: self.same_breaks,
             pdf: self.pdf,
             png_dpi: self.png,
             csv_style: match self.csv_style {
@@ -213,6 +226,13 @@ impl RenderOptions {
             output: self.output,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Extent {
+    Auto,
+    Territory,
+    Region,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -189,6 +189,25 @@ fn real_health_and_social_tables_load_through_a_pack() {
         })
         .count();
     assert_eq!(published, 472);
+
+    // The template's pyramid for Nord, compared with the région: one tagged bar per sex and band.
+    let territory = indicarto::portrait::TerritoryRef::new(Level::Departement, "59");
+    let selection = indicarto::portrait::Selection {
+        comparisons: indicarto::portrait::default_comparisons(&pack, &territory),
+        territory,
+        year: Some(2025),
+    };
+    let template = indicarto::portrait::template(&pack, Some("sante")).unwrap();
+    let portrait =
+        indicarto::portrait::build_portrait(&pack, &selection, template, &indicarto::portrait::MapOptions::default())
+            .unwrap();
+    let pyramid = portrait.iter().find(|i| i.slug.ends_with("pyramide")).unwrap();
+    let svg = indicarto::export::svg::to_svg(&pyramid.figure).text;
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let bars = doc.descendants().find(|n| n.attribute("id") == Some("bars")).unwrap();
+    assert_eq!(bars.children().filter(|n| n.attribute("data-code").is_some()).count(), 40, "20 bands × 2 sexes");
+    assert!(doc.descendants().any(|n| n.attribute("id") == Some("reference")), "the région's profile is drawn");
+    assert_eq!(pyramid.data.rows.len(), 20);
 }
 
 /// A count below the threshold is masked at the commune, its EPCI total (above the threshold) is

@@ -275,6 +275,8 @@ pub struct RenderArgs {
     pub method: String,
     pub classes: usize,
     pub palette: Option<String>,
+    pub extent: MapExtent,
+    pub same_breaks: bool,
     pub pdf: bool,
     pub png_dpi: Option<u32>,
     pub csv_style: CsvStyle,
@@ -287,8 +289,8 @@ impl RenderArgs {
             method: Method::parse(&self.method, None).map_err(|e| e.to_string())?,
             classes: self.classes,
             palette: self.palette.clone().unwrap_or_else(|| palette::DEFAULT_SEQUENTIAL.to_owned()),
-            extent: MapExtent::Auto,
-            same_breaks_across_years: false,
+            extent: self.extent,
+            same_breaks_across_years: self.same_breaks,
         })
     }
 
