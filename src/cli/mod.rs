@@ -141,7 +141,7 @@ pub fn map(args: &MapArgs) -> Result<(), String> {
         subtitle: String::new(),
         source: args.source.clone().unwrap_or_default(),
         unit: String::new(),
-        decimals: 1,
+        decimals: decimals_of(units.iter().filter_map(|u| u.value.number())),
         units,
         borders: Vec::new(),
         outline: None,
@@ -197,6 +197,16 @@ fn read_values<'t>(
         );
     }
     Ok(values)
+}
+
+/// Decimals worth showing for these values: none for counts, else up to two.
+fn decimals_of(values: impl Iterator<Item = f64>) -> usize {
+    values
+        .map(|v| {
+            (0..2).find(|d| ((v * 10f64.powi(*d)).round() - v * 10f64.powi(*d)).abs() < 1e-9).unwrap_or(2) as usize
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn write_figure(output: &Path, figure: &indicarto::figure::Figure, dpi: u32) -> Result<(), String> {
