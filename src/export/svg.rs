@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use svg::Node;
+use svg::node::Blob;
 use svg::node::element::{Circle, Definitions, Element, Group, Line, Path, Pattern, Polyline, Rectangle, Text, Title};
 
 use crate::figure::{Anchor, Figure, Fill, MM_PER_PT, Mark, Rgb, Stroke, Style, Tag};
@@ -69,8 +70,22 @@ pub fn to_svg(figure: &Figure) -> SvgOutput {
             .set("inkscape:groupmode", "layer")
             .set("inkscape:label", layer.label.as_str())
             .set("i:layer", "yes");
-        for mark in &layer.marks {
-            group.append(mark_element(mark, &layer.id, &mut ids, &mut warnings));
+        // A stroke shared by every shape of the layer (the borders of a choropleth) is set once on
+        // the layer: a designer restyles all borders in one place, and the file is lighter.
+        let shared = shared_stroke(layer);
+        if let Some(stroke) = shared {
+            let mut element: Element = group.into();
+            apply_stroke(&mut element, stroke);
+            group = Group::new();
+            for (name, value) in element.get_attributes() {
+                group.assign(name.as_str(), value.clone());
+            }
+        }
+        let mark_ids: Vec<Option<String>> =
+            layer.marks.iter().map(|m| mark_tag(m).map(|t| ids.unique(format!("{}-{}", layer.id, t.code)))).collect();
+        for (text, chunk_warnings) in serialise_marks(&layer.marks, &mark_ids, &layer.id, shared) {
+            group.append(Blob::new(text));
+            warnings.extend(chunk_warnings);
         }
         document.append(group);
     }
@@ -118,7 +133,81 @@ impl Ids {
     }
 }
 
-fn mark_element(mark: &Mark, layer_id: &str, ids: &mut Ids, warnings: &mut Vec<String>) -> Element {
+/// Marks per worker thread above which a layer is serialised in parallel.
+const PARALLEL_CHUNK: usize = 2048;
+
+/// Serialises a layer's marks, each through the `svg` crate, in parallel chunks for big layers (a
+/// France commune map has 35,000 paths). Every element is followed by a line break except the last of
+/// the layer, exactly as the crate writes children, so the output does not depend on the number of
+/// cores.
+fn serialise_marks(
+    marks: &[Mark],
+    ids: &[Option<String>],
+    layer_id: &str,
+    shared: Option<&Stroke>,
+) -> Vec<(String, Vec<String>)> {
+    if marks.is_empty() {
+        return Vec::new();
+    }
+    let chunk = |marks: &[Mark], ids: &[Option<String>]| {
+        let mut text = String::new();
+        let mut warnings = Vec::new();
+        for (i, (mark, id)) in marks.iter().zip(ids).enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            let _ = write!(text, "{}", mark_element(mark, layer_id, shared, id.clone(), &mut warnings));
+        }
+        (text, warnings)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    if marks.len() < 2 * PARALLEL_CHUNK || threads == 1 {
+        return vec![chunk(marks, ids)];
+    }
+    let size = marks.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = marks
+            .chunks(size)
+            .zip(ids.chunks(size))
+            .map(|(marks, ids)| scope.spawn(move || chunk(marks, ids)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+fn mark_tag(mark: &Mark) -> Option<&Tag> {
+    match mark {
+        Mark::Path { tag, .. } | Mark::Polyline { tag, .. } | Mark::Rect { tag, .. } | Mark::Circle { tag, .. } => {
+            tag.as_ref()
+        }
+        Mark::Text { .. } => None,
+    }
+}
+
+/// The stroke every filled shape of the layer has, when there are several and they all agree.
+fn shared_stroke(layer: &crate::figure::Layer) -> Option<&Stroke> {
+    let mut strokes = layer.marks.iter().map(|m| match m {
+        Mark::Path { style, .. } | Mark::Rect { style, .. } | Mark::Circle { style, .. } => Some(style.stroke.as_ref()),
+        Mark::Polyline { .. } | Mark::Text { .. } => None,
+    });
+    let first = strokes.next()???;
+    let mut count = 1;
+    for stroke in strokes {
+        if stroke? != Some(first) {
+            return None;
+        }
+        count += 1;
+    }
+    (count > 1).then_some(first)
+}
+
+fn mark_element(
+    mark: &Mark,
+    layer_id: &str,
+    shared: Option<&Stroke>,
+    id: Option<String>,
+    warnings: &mut Vec<String>,
+) -> Element {
     match mark {
         Mark::Path { rings, style, tag } => {
             let points: usize = rings.iter().map(Vec::len).sum();
@@ -132,8 +221,8 @@ fn mark_element(mark: &Mark, layer_id: &str, ids: &mut Ids, warnings: &mut Vec<S
             if rings.len() > 1 {
                 element.assign("fill-rule", "evenodd");
             }
-            apply_style(&mut element, style);
-            apply_tag(&mut element, tag.as_ref(), layer_id, ids);
+            apply_style(&mut element, style, shared);
+            apply_tag(&mut element, tag.as_ref(), id);
             element
         }
         Mark::Polyline { points, stroke, tag } => {
@@ -148,7 +237,7 @@ fn mark_element(mark: &Mark, layer_id: &str, ids: &mut Ids, warnings: &mut Vec<S
             }
             let mut element: Element = Polyline::new().set("points", data).set("fill", "none").into();
             apply_stroke(&mut element, stroke);
-            apply_tag(&mut element, tag.as_ref(), layer_id, ids);
+            apply_tag(&mut element, tag.as_ref(), id);
             element
         }
         Mark::Rect { x, y, width, height, style, tag } => {
@@ -158,14 +247,14 @@ fn mark_element(mark: &Mark, layer_id: &str, ids: &mut Ids, warnings: &mut Vec<S
                 .set("width", num(*width))
                 .set("height", num(*height))
                 .into();
-            apply_style(&mut element, style);
-            apply_tag(&mut element, tag.as_ref(), layer_id, ids);
+            apply_style(&mut element, style, shared);
+            apply_tag(&mut element, tag.as_ref(), id);
             element
         }
         Mark::Circle { cx, cy, r, style, tag } => {
             let mut element: Element = Circle::new().set("cx", num(*cx)).set("cy", num(*cy)).set("r", num(*r)).into();
-            apply_style(&mut element, style);
-            apply_tag(&mut element, tag.as_ref(), layer_id, ids);
+            apply_style(&mut element, style, shared);
+            apply_tag(&mut element, tag.as_ref(), id);
             element
         }
         Mark::Text { x, y, text, size_pt, anchor, bold, color } => {
@@ -188,7 +277,7 @@ fn mark_element(mark: &Mark, layer_id: &str, ids: &mut Ids, warnings: &mut Vec<S
     }
 }
 
-fn apply_style(element: &mut Element, style: &Style) {
+fn apply_style(element: &mut Element, style: &Style, shared: Option<&Stroke>) {
     match style.fill {
         Fill::None => element.assign("fill", "none"),
         Fill::Solid { color, opacity } => {
@@ -199,7 +288,9 @@ fn apply_style(element: &mut Element, style: &Style) {
         }
         Fill::Hatch { line, background } => element.assign("fill", format!("url(#{})", hatch_id(line, background))),
     }
-    if let Some(stroke) = &style.stroke {
+    if let Some(stroke) = &style.stroke
+        && Some(stroke) != shared
+    {
         apply_stroke(element, stroke);
     }
 }
@@ -217,10 +308,12 @@ fn apply_stroke(element: &mut Element, stroke: &Stroke) {
     }
 }
 
-fn apply_tag(element: &mut Element, tag: Option<&Tag>, layer_id: &str, ids: &mut Ids) {
+fn apply_tag(element: &mut Element, tag: Option<&Tag>, id: Option<String>) {
     let Some(tag) = tag else { return };
-    // XML ids cannot start with a digit, and codes often do (02691): prefix the layer id.
-    element.assign("id", ids.unique(format!("{layer_id}-{}", tag.code)));
+    // XML ids cannot start with a digit, and codes often do (02691): the layer id is their prefix.
+    if let Some(id) = id {
+        element.assign("id", id);
+    }
     element.assign("data-code", tag.code.as_str());
     element.assign("data-name", tag.name.as_str());
     if let Some(value) = &tag.value {
@@ -265,21 +358,37 @@ fn round_centi(v: f64) -> i64 {
 }
 
 /// Writes a number given in hundredths without allocating: `12345` → `123.45`, `-5` → `-0.05`,
-/// `1200` → `12`.
+/// `1200` → `12`. Digits are produced by hand: this runs for every vertex of every map, and going
+/// through `core::fmt` was the largest cost of writing a France-scale SVG.
 fn push_centi(out: &mut String, centi: i64) {
-    let negative = centi < 0;
     let abs = centi.unsigned_abs();
     let (int, frac) = (abs / 100, abs % 100);
-    if negative && abs != 0 {
+    if centi < 0 {
         out.push('-');
     }
-    let _ = write!(out, "{int}");
+    push_digits(out, int);
     if frac != 0 {
-        if frac % 10 == 0 {
-            let _ = write!(out, ".{}", frac / 10);
-        } else {
-            let _ = write!(out, ".{frac:02}");
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if frac % 10 != 0 {
+            out.push(char::from(b'0' + (frac % 10) as u8));
         }
+    }
+}
+
+fn push_digits(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &buf[i..] {
+        out.push(char::from(digit));
     }
 }
 
