@@ -79,18 +79,8 @@ enum Command {
         /// Join key: one name shared by the boundary field and the CSV column, or FIELD=COLUMN.
         #[arg(long)]
         join: String,
-        /// The CSV column to map.
-        #[arg(long)]
-        value: String,
-        /// quantile, equal, jenks, stddev, q6, geometric, manual.
-        #[arg(long, default_value = "quantile")]
-        method: String,
-        /// Number of classes (3 to 9).
-        #[arg(long, default_value_t = 5)]
-        classes: usize,
-        /// Manual breaks, e.g. 10,50,100.
-        #[arg(long)]
-        breaks: Option<String>,
+        #[command(flatten)]
+        classes: ClassArgs,
         /// ColorBrewer palette.
         #[arg(long)]
         palette: Option<String>,
@@ -118,18 +108,8 @@ enum Command {
         /// The CSV.
         #[arg(long)]
         data: PathBuf,
-        /// The column.
-        #[arg(long)]
-        value: String,
-        /// quantile, equal, jenks, stddev, q6, geometric, manual.
-        #[arg(long, default_value = "quantile")]
-        method: String,
-        /// Number of classes.
-        #[arg(long, default_value_t = 5)]
-        classes: usize,
-        /// Manual breaks, e.g. 10,50,100.
-        #[arg(long)]
-        breaks: Option<String>,
+        #[command(flatten)]
+        classes: ClassArgs,
     },
     /// Writes every representation of a template for one territory (SVG + CSV, PDF/PNG on demand).
     Portrait {
@@ -228,6 +208,23 @@ impl RenderOptions {
     }
 }
 
+/// The column to classify and how.
+#[derive(clap::Args)]
+struct ClassArgs {
+    /// The CSV column.
+    #[arg(long)]
+    value: String,
+    /// quantile, equal, jenks, stddev, q6, geometric, manual.
+    #[arg(long, default_value = "quantile")]
+    method: String,
+    /// Number of classes (3 to 9).
+    #[arg(long, default_value_t = 5)]
+    classes: usize,
+    /// Manual breaks, e.g. 10,50,100.
+    #[arg(long)]
+    breaks: Option<String>,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Extent {
     Auto,
@@ -261,10 +258,7 @@ fn main() -> ExitCode {
             level,
             data,
             join,
-            value,
-            method,
-            classes,
-            breaks,
+            classes: ClassArgs { value, method, classes, breaks },
             palette,
             symbol,
             title,
@@ -292,7 +286,7 @@ fn main() -> ExitCode {
             })
             .map(|()| ExitCode::SUCCESS)
         }),
-        Some(Command::Classify { data, value, method, classes, breaks }) => {
+        Some(Command::Classify { data, classes: ClassArgs { value, method, classes, breaks } }) => {
             cli::classify_command(&data, &value, &method, classes, breaks.as_deref()).map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Portrait { render, territory, level, compare }) => {

@@ -279,6 +279,10 @@ impl<'a> Builder<'a> {
         s.trim().to_owned()
     }
 
+    fn entry(&self, indicator: &Indicator, t: &Territory, role: Role, year: i32) -> Entry {
+        Entry { code: t.code.to_string(), name: t.name.clone(), value: self.value(indicator, t, year), role }
+    }
+
     fn chart_text(&self, indicator: &Indicator, title: String, year: Option<i32>) -> ChartText {
         let subtitle = match year {
             Some(y) if indicator.unit.is_empty() => format!("{}, {y}", indicator.label),
@@ -384,16 +388,7 @@ impl<'a> Builder<'a> {
 
     fn bar(&self, indicator: &Indicator, item: &ItemDef) -> Illustration {
         let year = self.year(indicator);
-        let entries: Vec<Entry> = self
-            .zones
-            .iter()
-            .map(|(t, role)| Entry {
-                code: t.code.to_string(),
-                name: t.name.clone(),
-                value: self.value(indicator, t, year),
-                role: *role,
-            })
-            .collect();
+        let entries: Vec<Entry> = self.zones.iter().map(|(t, role)| self.entry(indicator, t, *role, year)).collect();
         let title = item.title.clone().unwrap_or_else(|| format!("{} : comparaison", indicator.label));
         let figure = chart::bar_chart(&self.chart_text(indicator, title.clone(), Some(year)), &entries);
         Illustration {
@@ -480,12 +475,7 @@ impl<'a> Builder<'a> {
             .zones
             .iter()
             .filter(|(t, _)| t.level != level)
-            .map(|(t, role)| Entry {
-                code: t.code.to_string(),
-                name: t.name.clone(),
-                value: self.value(indicator, t, year),
-                role: *role,
-            })
+            .map(|(t, role)| self.entry(indicator, t, *role, year))
             .collect();
         let positives = units.iter().filter_map(|e| e.value.number()).collect::<Vec<_>>();
         let log_scale = !positives.is_empty()

@@ -216,35 +216,7 @@ fn real_health_and_social_tables_load_through_a_pack() {
 #[test]
 fn secret_cells_are_masked_everywhere_the_value_is_read() {
     let (_dir, pack_dir) = common::sample_copy();
-    let text = std::fs::read_to_string(pack_dir.join("pack.toml")).unwrap();
-    let text = text.replacen(
-        "[[templates]]",
-        r#"[[indicators]]
-id = "deces"
-label = "Décès (fictifs)"
-aggregation = "sum"
-years = [2023]
-decimals = 0
-secrecy = { min_numerator = 11 }
-
-[[indicators]]
-id = "taux_deces"
-label = "Taux de décès (fictif)"
-aggregation = "none"
-scale = 1000
-secrecy = { min_numerator = 11 }
-derive = { ratio = ["deces", "pmun"] }
-
-[[data]]
-file = "data/deces.csv"
-layout = "long"
-level = "commune"
-indicator = "deces"
-
-[[templates]]"#,
-        1,
-    );
-    std::fs::write(pack_dir.join("pack.toml"), text).unwrap();
+    common::with_extra_manifest(&pack_dir, common::DEATHS_INDICATORS);
     // Every commune of CA Amiens Métropole (248000531) gets 20 deaths, except Amiens (80021) 1,234,
     // Saleux (80724) 7, under the threshold, and Dury (80261), which the data marks secret.
     let members = common::sample().territories.members(&Level::Epci, &TerritoryCode::new("248000531"), &Level::Commune);

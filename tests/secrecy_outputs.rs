@@ -15,34 +15,12 @@ const DATA: &str = "code;annee;valeur\n80021;2023;1234\n80724;2023;7\n80261;2023
 
 fn secret_pack() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, pack) = common::sample_copy();
-    let text = std::fs::read_to_string(pack.join("pack.toml")).unwrap();
-    let text = text.replacen(
-        "[[templates]]",
-        r#"[[indicators]]
-id = "deces"
-label = "Décès (fictifs)"
-unit = "décès"
-aggregation = "sum"
-years = [2023]
-decimals = 0
-secrecy = { min_numerator = 11 }
-
-[[indicators]]
-id = "taux_deces"
-label = "Taux de décès (fictif)"
-unit = "‰"
-decimals = 3
-aggregation = "none"
-scale = 1000
-secrecy = { min_numerator = 11 }
-derive = { ratio = ["deces", "pmun"] }
-
-[[data]]
-file = "data/deces.csv"
-layout = "long"
-level = "commune"
-indicator = "deces"
-
+    common::with_extra_manifest(
+        &pack,
+        &format!(
+            "{}{}",
+            common::DEATHS_INDICATORS,
+            r#"
 [[templates]]
 id = "secret"
 title = "Secret"
@@ -53,11 +31,9 @@ items = [
   { kind = "map", indicators = ["taux_deces"], level = "commune" },
   { kind = "map", indicators = ["deces"], level = "commune" },
 ]
-
-[[templates]]"#,
-        1,
+"#
+        ),
     );
-    std::fs::write(pack.join("pack.toml"), text).unwrap();
     std::fs::write(pack.join("data/deces.csv"), DATA).unwrap();
     (dir, pack)
 }

@@ -48,3 +48,38 @@ pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {
     let pack = dir.path().join("sample_data");
     (dir, pack)
 }
+
+/// Fictitious commune deaths with a secrecy threshold of 11, and a death rate computed from them and
+/// the population, as manifest text; the data file is `data/deces.csv` (long layout, `code;annee;valeur`).
+pub const DEATHS_INDICATORS: &str = r#"[[indicators]]
+id = "deces"
+label = "Décès (fictifs)"
+unit = "décès"
+aggregation = "sum"
+years = [2023]
+decimals = 0
+secrecy = { min_numerator = 11 }
+
+[[indicators]]
+id = "taux_deces"
+label = "Taux de décès (fictif)"
+unit = "‰"
+decimals = 3
+aggregation = "none"
+scale = 1000
+secrecy = { min_numerator = 11 }
+derive = { ratio = ["deces", "pmun"] }
+
+[[data]]
+file = "data/deces.csv"
+layout = "long"
+level = "commune"
+indicator = "deces"
+"#;
+
+/// Inserts manifest text before the sample's first template.
+pub fn with_extra_manifest(pack: &Path, extra: &str) {
+    let path = pack.join("pack.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("[[templates]]", &format!("{extra}\n[[templates]]"), 1)).unwrap();
+}
