@@ -8,33 +8,14 @@
 //! dynamic programme. Run with `cargo bench --bench classify` (release) or
 //! `cargo bench --bench classify --profile dev` (the profile `cargo run` uses).
 
+mod support;
+
+use support::{median, report};
+
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use indicarto::classify::{Method, classify};
-
-/// Median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn report(name: &str, measured: Duration, reference_name: &str, reference: Duration) {
-    println!(
-        "{name:<48} {:>9.2} ms   ({reference_name}: {:>6.2} ms, ratio {:>6.1})",
-        measured.as_secs_f64() * 1e3,
-        reference.as_secs_f64() * 1e3,
-        measured.as_secs_f64() / reference.as_secs_f64()
-    );
-}
 
 /// The `POPULATION` column of a plain comma-separated file with a header row.
 fn read_populations(path: &Path) -> Vec<f64> {

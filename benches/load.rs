@@ -6,35 +6,16 @@
 //! Shapefile, decoding its coordinates without building anything. Run with `cargo bench --bench load`
 //! (release) or `cargo bench --bench load --profile dev` (the profile `cargo run` uses).
 
+mod support;
+
+use support::{median, report};
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use indicarto::boundary::{self, LoadOptions};
 use indicarto::pack::Pack;
 use indicarto::territory::{LayerSpec, TerritorySet};
-
-/// Median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn report(name: &str, measured: Duration, reference_name: &str, reference: Duration) {
-    println!(
-        "{name:<48} {:>9.1} ms   ({reference_name}: {:>7.1} ms, ratio {:>6.1})",
-        measured.as_secs_f64() * 1e3,
-        reference.as_secs_f64() * 1e3,
-        measured.as_secs_f64() / reference.as_secs_f64()
-    );
-}
 
 fn read_all(paths: &[PathBuf]) -> usize {
     paths.iter().map(|p| std::fs::read(p).map_or(0, |b| black_box(b).len())).sum()

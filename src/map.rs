@@ -9,7 +9,7 @@
 use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
 
 use crate::classify::Classification;
-use crate::figure::{Anchor, Figure, Fill, Mark, Rgb, Stroke, Style, Tag, text_width_mm};
+use crate::figure::{Anchor, Figure, Fill, Mark, Rgb, Stroke, Style, Tag};
 use crate::text::format_fr;
 use crate::value::Value;
 
@@ -215,7 +215,7 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
         });
     }
     let legend_x = spec.width_mm - MARGIN - LEGEND_WIDTH;
-    legend_layer(&mut figure, spec, &projection, &counts, legend_x, frame.y);
+    legend_layer(&mut figure, spec, &counts, legend_x, frame.y);
     scale_layer(&mut figure, &projection, legend_x, frame.y + frame.height - 4.0, LEGEND_WIDTH);
     north_layer(&mut figure, legend_x + LEGEND_WIDTH - 6.0, frame.y + frame.height - 24.0);
     sources_layer(&mut figure, &source_lines, spec.height_mm - MARGIN - sources_height + 3.0, MARGIN);
@@ -345,7 +345,7 @@ pub fn class_label(breaks: &[f64], class: usize, decimals: usize) -> String {
     if class == 0 { format!("[{low} ; {high}]") } else { format!("]{low} ; {high}]") }
 }
 
-fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projection, counts: &Counts, x: f64, top: f64) {
+fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, counts: &Counts, x: f64, top: f64) {
     let layer = figure.layer("legend", "Légende");
     let heading = if spec.unit.is_empty() { "Valeurs".to_owned() } else { format!("En {}", spec.unit) };
     layer.marks.push(text_mark(x, top + 3.0, &heading, 8.0, true, TEXT));
@@ -418,7 +418,6 @@ fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projection
     swatch(layer, y, SECRET_HATCH, format!("Secret statistique  ({})", counts.secret));
     y += 5.5;
     swatch(layer, y, Fill::solid(MISSING_GREY), format!("Donnée manquante  ({})", counts.missing));
-    let _ = projection;
 }
 
 /// Two or three round values for the circle legend: the maximum, and round fractions of it.
@@ -476,12 +475,4 @@ fn north_layer(figure: &mut Figure, x: f64, y: f64) {
         bold: true,
         color: TEXT,
     });
-}
-
-/// Width of the widest legend label, for callers that size pages.
-#[must_use]
-pub fn legend_label_width(breaks: &[f64], decimals: usize) -> f64 {
-    (0..breaks.len().saturating_sub(1))
-        .map(|c| text_width_mm(&class_label(breaks, c, decimals), 7.0))
-        .fold(0.0, f64::max)
 }

@@ -299,10 +299,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn display_name(t: &Territory) -> String {
-        t.name.clone()
-    }
-
     fn item(&self, item: &ItemDef, options: &MapOptions) -> Result<Option<Illustration>, PortraitError> {
         let first = item.indicators.first().and_then(|id| self.indicator(id));
         Ok(match item.kind {
@@ -321,7 +317,7 @@ impl<'a> Builder<'a> {
     fn key_figures(&self, item: &ItemDef) -> Illustration {
         let indicators: Vec<&Indicator> = item.indicators.iter().filter_map(|id| self.indicator(id)).collect();
         let mut columns = vec!["Indicateur".to_owned(), "Unité".to_owned(), "Année".to_owned()];
-        columns.extend(self.zones.iter().map(|(t, _)| Self::display_name(t)));
+        columns.extend(self.zones.iter().map(|(t, _)| t.name.clone()));
         let mut rows = Vec::new();
         let mut header = vec!["indicateur".to_owned(), "libelle".to_owned(), "unite".to_owned(), "annee".to_owned()];
         header.extend(self.zones.iter().map(|(t, _)| format!("{} ({})", t.name, t.code)));
@@ -560,16 +556,15 @@ impl<'a> Builder<'a> {
         };
         let region = self.region_of_territory();
         let units: Vec<&Territory> = if use_territory { inside } else { self.units_within(&level, &region) };
-        let Some(layer) = self.pack.territories.level(&level) else {
-            return Ok(self.empty_map(indicator, item, year));
-        };
+        // A level without geometry gives the map frame with a note that there is nothing to draw.
+        let geometry = self.pack.territories.level(&level).map(|l| &l.geometry);
         let map_units: Vec<MapUnit<'_>> = units
             .iter()
             .filter_map(|t| {
                 Some(MapUnit {
                     code: t.code.as_str(),
                     name: t.name.as_str(),
-                    geometry: layer.geometry.get(&t.code)?,
+                    geometry: geometry?.get(&t.code)?,
                     value: self.value(indicator, t, year),
                 })
             })
@@ -631,32 +626,6 @@ impl<'a> Builder<'a> {
                 .collect(),
         };
         Ok(Illustration { slug: format!("carte-{}", indicator.id), title, figure, data })
-    }
-
-    fn empty_map(&self, indicator: &Indicator, item: &ItemDef, year: i32) -> Illustration {
-        let title = item.title.clone().unwrap_or_else(|| indicator.label.clone());
-        let text = self.chart_text(indicator, title.clone(), Some(year));
-        let spec = MapSpec {
-            title: title.clone(),
-            subtitle: text.subtitle,
-            source: text.source,
-            unit: indicator.unit.clone(),
-            decimals: 0,
-            units: Vec::new(),
-            borders: Vec::new(),
-            outline: None,
-            symbolisation: Symbolisation::Circles,
-            units_layer: "unites".into(),
-            units_label: "Unités".into(),
-            width_mm: 180.0,
-            height_mm: 160.0,
-        };
-        Illustration {
-            slug: format!("carte-{}", indicator.id),
-            title,
-            figure: map::map_figure(&spec),
-            data: CsvTable::default(),
-        }
     }
 }
 

@@ -56,7 +56,7 @@ fn every_figure_of_a_portrait_is_well_formed_svg_with_named_layers() {
 }
 
 #[test]
-fn map_of_an_epci_tags_each_commune_and_outlines_nothing_twice() {
+fn map_of_an_epci_tags_each_commune_once_with_its_data() {
     let illustrations = portrait_of(Level::Epci, "248000531", "demographie");
     let map = illustrations.iter().find(|i| i.slug.ends_with("carte-densite")).unwrap();
     let svg = to_svg(&map.figure).text;
