@@ -103,3 +103,21 @@ fn batch_writes_one_folder_per_epci_with_stable_names() {
     let files = std::fs::read_dir(out.path().join("248000531-ca-amiens-metropole")).unwrap().count();
     assert_eq!(files, 8, "4 figures × (SVG + CSV)");
 }
+
+/// Regression: `indicarto portrait … | head -1` used to panic on the closed pipe after the first
+/// printed path and leave the portrait half written.
+#[test]
+fn portrait_finishes_when_stdout_is_closed_early() {
+    let out = tempfile::tempdir().unwrap();
+    let mut child = indicarto()
+        .current_dir(common::repo())
+        .args(["portrait", "--pack", "sample_data", "--territory", "80021", "--template", "vie_locale", "-o"])
+        .arg(out.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success());
+    assert!(out.path().join("04-carte-part_femmes.svg").is_file());
+}

@@ -277,6 +277,13 @@ pub fn resolve(pack: &Pack, text: &str, level: Option<&str>) -> Result<Territory
     }
 }
 
+/// Prints a line of progress on stdout. A closed pipe (`indicarto portrait … | head`) must not stop
+/// an export half way, as `println!` would by panicking: the line is dropped instead.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
 /// Arguments shared by `portrait` and `batch`.
 pub struct RenderArgs {
     pub pack: PathBuf,
@@ -357,7 +364,7 @@ pub fn portrait_command(
             eprintln!("avertissement : {w}");
         }
         for path in written {
-            println!("{}", path.display());
+            say(&path.display().to_string());
         }
     }
     if args.pdf {
@@ -367,7 +374,7 @@ pub fn portrait_command(
             pack.territories.get(&selection.territory.level, &selection.territory.code).map_or("", |t| t.name.as_str());
         write_pdf_document(&path, &figures, &format!("{} — {territory_name}", template.title))
             .map_err(|e| e.to_string())?;
-        println!("{}", path.display());
+        say(&path.display().to_string());
     }
     Ok(())
 }
@@ -404,7 +411,7 @@ pub fn batch_command(args: &RenderArgs, level: &str, within: Option<&str>, threa
     };
     let cancel = AtomicBool::new(false);
     let report = run_batch(&pack, &options, &progress, &cancel).map_err(|e| e.to_string())?;
-    println!("{} portrait(s), {} fichier(s) écrits dans {}", report.done, report.files, args.output.display());
+    say(&format!("{} portrait(s), {} fichier(s) écrits dans {}", report.done, report.files, args.output.display()));
     for (code, message) in &report.failures {
         eprintln!("erreur : {code} : {message}");
     }
