@@ -169,9 +169,14 @@ pub fn default_comparisons(pack: &Pack, territory: &TerritoryRef) -> Vec<Territo
     zones
 }
 
-/// For units without a direct parent (EPCI, custom zones): the parent that most of their communes
-/// share.
+/// The territory's own parent at that level, or for units without one (EPCI, custom zones) the parent
+/// that most of their communes share.
 fn main_parent(pack: &Pack, territory: &TerritoryRef, parent_level: &Level) -> Option<TerritoryCode> {
+    if let Some(parent) =
+        pack.territories.get(&territory.level, &territory.code).and_then(|t| t.parents.get(parent_level))
+    {
+        return Some(parent.clone());
+    }
     let communes = pack.territories.members(&territory.level, &territory.code, &Level::Commune);
     let mut counts: std::collections::BTreeMap<&TerritoryCode, usize> = std::collections::BTreeMap::new();
     for commune in &communes {

@@ -111,3 +111,15 @@ fn svg_is_byte_stable() {
         assert_eq!(to_svg(&x.figure).text, to_svg(&y.figure).text, "{}", x.slug);
     }
 }
+
+/// Regression: the map of a commune showed the communes of its région but the borders of all 101
+/// départements of France, because the commune's région was looked up through its members.
+#[test]
+fn map_of_a_commune_draws_the_borders_of_its_region_only() {
+    let illustrations = portrait_of(Level::Commune, "80021", "vie_locale");
+    let map = illustrations.iter().find(|i| i.slug.contains("carte")).unwrap();
+    let borders = map.figure.layers.iter().find(|l| l.id == "borders").unwrap();
+    assert_eq!(borders.marks.len(), 5, "the five départements of Hauts-de-France");
+    let communes = map.figure.layers.iter().find(|l| l.id == "communes").unwrap();
+    assert_eq!(communes.marks.len(), 3782);
+}
