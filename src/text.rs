@@ -1,5 +1,67 @@
-//! Text helpers shared by the core: accent- and case-insensitive search keys and French number
-//! formatting. No dependency on other modules.
+//! Text helpers shared by the core: accent- and case-insensitive search keys, the language of figure
+//! texts ([`Lang`]) and number formatting in that language. No dependency on other modules.
+
+/// The language of every text a figure shows (titles, legends, notes, layer labels) and of the way it
+/// writes numbers. French is the default. Texts that come from the user's pack (indicator labels,
+/// units, sources, territory names) are written as given whatever the language; layer ids, tag codes,
+/// file names and CSV markers never depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Lang {
+    /// French: `12 345,6`, « Légende ».
+    #[default]
+    Fr,
+    /// English: `12,345.6`, "Legend".
+    En,
+}
+
+impl Lang {
+    /// Every language, in menu order.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// Parses `fr` or `en`, ignoring case and surrounding spaces.
+    ///
+    /// ```
+    /// use indicarto::text::Lang;
+    /// assert_eq!(Lang::parse("EN"), Some(Lang::En));
+    /// assert_eq!(Lang::parse(" fr "), Some(Lang::Fr));
+    /// assert_eq!(Lang::parse("de"), None);
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Lang> {
+        let text = text.trim();
+        Lang::ALL.into_iter().find(|lang| lang.key().eq_ignore_ascii_case(text))
+    }
+
+    /// The ISO 639-1 code, accepted back by [`Lang::parse`]: `fr`, `en`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The French or the English text, whichever is this language's.
+    ///
+    /// ```
+    /// use indicarto::text::Lang;
+    /// assert_eq!(Lang::En.pick("Légende", "Legend"), "Legend");
+    /// assert_eq!(Lang::default().pick("Légende", "Legend"), "Légende");
+    /// ```
+    #[must_use]
+    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
 
 /// Folds a string for search and matching: lower case, accents removed, ligatures expanded, runs of
 /// spaces, hyphens and apostrophes collapsed to one space.
@@ -61,6 +123,56 @@ pub fn format_fr(value: f64, decimals: usize) -> String {
     format_grouped(value, decimals, ',', '\u{202f}')
 }
 
+/// Formats a number the English way: comma between thousands, decimal point.
+///
+/// ```
+/// use indicarto::text::format_en;
+/// assert_eq!(format_en(12345.6, 1), "12,345.6");
+/// assert_eq!(format_en(-1234.0, 0), "-1,234");
+/// ```
+#[must_use]
+pub fn format_en(value: f64, decimals: usize) -> String {
+    format_grouped(value, decimals, '.', ',')
+}
+
+/// Formats a number in a language: [`format_fr`] or [`format_en`].
+///
+/// ```
+/// use indicarto::text::{format_number, Lang};
+/// assert_eq!(format_number(12345.6, 1, Lang::Fr), "12\u{202f}345,6");
+/// assert_eq!(format_number(12345.6, 1, Lang::En), "12,345.6");
+/// ```
+#[must_use]
+pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format_fr(value, decimals),
+        Lang::En => format_en(value, decimals),
+    }
+}
+
+/// A number followed by its unit: French puts a no-break space before every unit (`12,3 %`,
+/// `453,0 hab./km²`); English only before units that are words (`12.3%`, `453.0 hab./km²`).
+/// An empty unit gives the number alone.
+///
+/// ```
+/// use indicarto::text::{number_with_unit, Lang};
+/// assert_eq!(number_with_unit(12.34, 1, "%", Lang::Fr), "12,3\u{a0}%");
+/// assert_eq!(number_with_unit(12.34, 1, "%", Lang::En), "12.3%");
+/// assert_eq!(number_with_unit(1234.0, 0, "deaths", Lang::En), "1,234\u{a0}deaths");
+/// assert_eq!(number_with_unit(5.0, 0, "", Lang::Fr), "5");
+/// ```
+#[must_use]
+pub fn number_with_unit(value: f64, decimals: usize, unit: &str, lang: Lang) -> String {
+    let number = format_number(value, decimals, lang);
+    if unit.is_empty() {
+        number
+    } else if lang == Lang::En && matches!(unit, "%" | "‰") {
+        format!("{number}{unit}")
+    } else {
+        format!("{number}\u{a0}{unit}")
+    }
+}
+
 /// Formats a number with the given decimal mark and thousands separator, rounding half away from
 /// zero, and never printing a negative zero.
 #[must_use]
@@ -95,4 +207,40 @@ pub fn format_grouped(value: f64, decimals: usize, decimal_mark: char, group: ch
         out.push_str(&frac);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_language() {
+        let cases = [
+            (12_345.6, 1, "12\u{202f}345,6", "12,345.6"),
+            (-1_234_567.891, 2, "-1\u{202f}234\u{202f}567,89", "-1,234,567.89"),
+            (999.95, 1, "1\u{202f}000,0", "1,000.0"),
+            (-0.04, 1, "0,0", "0.0"),
+            (42.0, 0, "42", "42"),
+            (0.125, 3, "0,125", "0.125"),
+        ];
+        for (value, decimals, fr, en) in cases {
+            assert_eq!(format_number(value, decimals, Lang::Fr), fr);
+            assert_eq!(format_number(value, decimals, Lang::En), en);
+            assert_eq!(format_fr(value, decimals), fr, "format_fr is unchanged");
+        }
+        assert_eq!(format_number(f64::NAN, 1, Lang::En), "");
+    }
+
+    #[test]
+    fn languages_parse_and_default_to_french() {
+        assert_eq!(Lang::default(), Lang::Fr);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::parse(lang.key()), Some(lang));
+            assert_eq!(Lang::parse(&lang.key().to_uppercase()), Some(lang));
+            assert_eq!(lang.to_string(), lang.key());
+        }
+        assert_eq!(Lang::parse("En"), Some(Lang::En));
+        assert_eq!(Lang::parse("english"), None);
+        assert_eq!(Lang::parse(""), None);
+    }
 }
