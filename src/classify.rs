@@ -7,7 +7,7 @@
 //! (the `statsbreaks` library) for Q6 and the geometric progression; the tests hold values computed
 //! by those tools. This module owns the class bounds and the counts, nothing else: it works on plain
 //! finite `f64` slices (missing and secret values are removed by the caller) and depends on nothing
-//! else in the crate — no packs, no figures, no egui.
+//! else in the crate but [`Lang`] for method labels — no packs, no figures, no egui.
 //!
 //! Class bounds follow one convention everywhere: `breaks[0]` is the minimum, `breaks[k]` the
 //! maximum, class `i` is `(breaks[i], breaks[i + 1]]` and the first class also holds its lower
@@ -16,6 +16,8 @@
 
 use serde::Serialize;
 use thiserror::Error;
+
+use crate::text::Lang;
 
 /// Fewest classes a computed classification may be asked for.
 pub const MIN_CLASSES: usize = 3;
@@ -115,7 +117,20 @@ impl Method {
     /// French label for menus and legends.
     #[must_use]
     pub fn label_fr(&self) -> &'static str {
-        label_fr_of_key(self.key())
+        label_of_key(self.key(), Lang::Fr)
+    }
+
+    /// Label for menus and legends in a language.
+    ///
+    /// ```
+    /// use indicarto::classify::Method;
+    /// use indicarto::text::Lang;
+    /// assert_eq!(Method::NaturalBreaks.label(Lang::En), "Natural breaks (Fisher-Jenks)");
+    /// assert_eq!(Method::EqualInterval.label(Lang::Fr), "Intervalles égaux");
+    /// ```
+    #[must_use]
+    pub fn label(&self, lang: Lang) -> &'static str {
+        label_of_key(self.key(), lang)
     }
 
     /// Whether the number of classes passed to [`classify`] is used (and checked against
@@ -127,17 +142,18 @@ impl Method {
     }
 }
 
-fn label_fr_of_key(key: &str) -> &'static str {
-    match key {
-        "quantile" => "Quantiles",
-        "equal_interval" => "Intervalles égaux",
-        "natural_breaks" => "Seuils naturels (Fisher-Jenks)",
-        "mean_sd" => "Moyenne et écart type",
-        "q6" => "Q6",
-        "geometric" => "Progression géométrique",
-        "manual" => "Seuils manuels",
-        _ => "Méthode inconnue",
-    }
+fn label_of_key(key: &str, lang: Lang) -> &'static str {
+    let (fr, en) = match key {
+        "quantile" => ("Quantiles", "Quantiles"),
+        "equal_interval" => ("Intervalles égaux", "Equal intervals"),
+        "natural_breaks" => ("Seuils naturels (Fisher-Jenks)", "Natural breaks (Fisher-Jenks)"),
+        "mean_sd" => ("Moyenne et écart type", "Mean and standard deviation"),
+        "q6" => ("Q6", "Q6"),
+        "geometric" => ("Progression géométrique", "Geometric progression"),
+        "manual" => ("Seuils manuels", "Manual breaks"),
+        _ => ("Méthode inconnue", "Unknown method"),
+    };
+    lang.pick(fr, en)
 }
 
 /// Class bounds and counts.
@@ -186,7 +202,13 @@ impl Classification {
     /// French label of the method, for legends (`Quantiles`, `Seuils naturels (Fisher-Jenks)`…).
     #[must_use]
     pub fn method_label_fr(&self) -> &'static str {
-        label_fr_of_key(&self.method)
+        label_of_key(&self.method, Lang::Fr)
+    }
+
+    /// Label of the method in a language, for legends (`Seuils manuels`, `Manual breaks`…).
+    #[must_use]
+    pub fn method_label(&self, lang: Lang) -> &'static str {
+        label_of_key(&self.method, lang)
     }
 }
 
@@ -991,6 +1013,8 @@ mod tests {
             assert_eq!(Method::parse(name, None).unwrap(), method, "{name}");
             assert_eq!(Method::parse(method.key(), None).unwrap(), method);
             assert!(!method.label_fr().is_empty());
+            assert!(!method.label(Lang::En).is_empty());
+            assert_eq!(method.label(Lang::Fr), method.label_fr());
         }
         let err = Method::parse("kmeans", None).unwrap_err();
         assert!(err.to_string().contains("« kmeans »"));
@@ -1021,5 +1045,6 @@ mod tests {
         assert_eq!(c.class_of(0.5), None);
         assert_eq!(c.class_of(f64::NAN), None);
         assert_eq!(c.method_label_fr(), "Seuils manuels");
+        assert_eq!(c.method_label(Lang::En), "Manual breaks");
     }
 }
