@@ -5,18 +5,20 @@
 //!
 //! Every builder writes the same named layers in the same order where they apply (`title`, `axes`,
 //! `gridlines`, the data marks `bars`/`lines`/`points`/`cells`, `labels`, `reference`, `legend`,
-//! `sources`), keeps text as text, writes numbers the French way and tags every data mark with the
-//! territory and value it shows. A secret value has no number here at all ([`Value::Secret`]): it is
-//! drawn hatched and written « s »; a missing one is written « nd ».
+//! `sources`), keeps text as text, writes its own texts and numbers in the figure's [`Lang`] (French
+//! by default: `12 345,6`; English: `12,345.6`) and tags every data mark with the territory and value
+//! it shows. A secret value has no number here at all ([`Value::Secret`]): it is drawn hatched and
+//! written « s »; a missing one is written « nd », in both languages. Layer ids never depend on the
+//! language; layer labels do.
 //!
-//! This module depends only on the figure model, [`Value`] and French number formatting. It must not
+//! This module depends only on the figure model, [`Value`] and [`crate::text`]. It must not
 //! depend on packs, territories or egui: the portrait code resolves indicators and territories into
 //! these plain inputs, and the screen and exporters read the resulting figures.
 
 use std::collections::BTreeSet;
 
 use crate::figure::{Anchor, Figure, Fill, MM_PER_PT, Mark, Rgb, Stroke, Style, Tag, text_width_mm};
-use crate::text::format_fr;
+use crate::text::{Lang, format_number, number_with_unit};
 use crate::value::Value;
 
 /// Common texts of every chart.
@@ -32,6 +34,8 @@ pub struct ChartText {
     pub unit: String,
     /// Decimals of the values.
     pub decimals: usize,
+    /// Language of the chart's own texts (legend, notes, layer labels) and of its numbers.
+    pub lang: Lang,
 }
 
 /// One territory's bar or point.
@@ -85,6 +89,8 @@ pub struct TableFigure {
     pub source: String,
     /// The territory's column, emphasised.
     pub highlight_column: Option<usize>,
+    /// Language of the table's own texts (legend, layer labels) and of its numbers.
+    pub lang: Lang,
 }
 
 /// One cell of a [`TableFigure`].
@@ -125,17 +131,35 @@ const HIGHLIGHT_BACKGROUND: Rgb = Rgb(0xde, 0xeb, 0xf7);
 /// The "secret statistique" fill, the same as on maps.
 const SECRET_FILL: Fill = Fill::Hatch { line: MUTED, background: Rgb::WHITE };
 
-const TITLE_LAYER: (&str, &str) = ("title", "Titre");
-const AXES_LAYER: (&str, &str) = ("axes", "Axes");
-const GRID_LAYER: (&str, &str) = ("gridlines", "Quadrillage");
-const LABELS_LAYER: (&str, &str) = ("labels", "Étiquettes");
-const REFERENCE_LAYER: (&str, &str) = ("reference", "Références");
-const LEGEND_LAYER: (&str, &str) = ("legend", "Légende");
-const SOURCES_LAYER: (&str, &str) = ("sources", "Sources");
+/// A layer: its id, the same in every language, then its label in French and in English.
+type LayerName = (&'static str, &'static str, &'static str);
 
-const NO_DATA: &str = "Aucune donnée disponible";
-const SECRET_LABEL: &str = "secret statistique";
-const MISSING_LABEL: &str = "non disponible";
+const TITLE_LAYER: LayerName = ("title", "Titre", "Title");
+const AXES_LAYER: LayerName = ("axes", "Axes", "Axes");
+const GRID_LAYER: LayerName = ("gridlines", "Quadrillage", "Gridlines");
+const LABELS_LAYER: LayerName = ("labels", "Étiquettes", "Labels");
+const REFERENCE_LAYER: LayerName = ("reference", "Références", "References");
+const LEGEND_LAYER: LayerName = ("legend", "Légende", "Legend");
+const SOURCES_LAYER: LayerName = ("sources", "Sources", "Sources");
+const BARS_LAYER: LayerName = ("bars", "Barres", "Bars");
+const LINES_LAYER: LayerName = ("lines", "Courbes", "Lines");
+const POINTS_LAYER: LayerName = ("points", "Points", "Points");
+const CELLS_LAYER: LayerName = ("cells", "Cellules", "Cells");
+
+/// Written where a chart has nothing to plot.
+fn no_data(lang: Lang) -> &'static str {
+    lang.pick("Aucune donnée disponible", "No data available")
+}
+
+/// The label of a secret value, in tags and notes.
+fn secret_label(lang: Lang) -> &'static str {
+    lang.pick("secret statistique", "statistical secrecy")
+}
+
+/// The label of a missing value, in tags and notes.
+fn missing_label(lang: Lang) -> &'static str {
+    lang.pick("non disponible", "not available")
+}
 
 /// A text style. Sizes are in points as designers expect; widths are estimated with
 /// [`text_width_mm`], bold a little wider.
@@ -196,15 +220,16 @@ impl Font {
 /// documented one whatever order the layout fills them in.
 struct Sheet {
     figure: Figure,
+    lang: Lang,
 }
 
 impl Sheet {
-    fn new(title: &str, width: f64, layers: &[(&str, &str)]) -> Sheet {
+    fn new(title: &str, width: f64, layers: &[LayerName], lang: Lang) -> Sheet {
         let mut figure = Figure::new(width, 0.0, title);
-        for (id, label) in layers {
-            figure.layer(id, label);
+        for (id, fr, en) in layers {
+            figure.layer(id, lang.pick(fr, en));
         }
-        Sheet { figure }
+        Sheet { figure, lang }
     }
 
     fn push(&mut self, layer: &str, mark: Mark) {
@@ -295,13 +320,15 @@ fn legend_flow(sheet: &mut Sheet, items: &[(Swatch, String)], left: f64, width: 
 }
 
 /// The legend items explaining « s » and « nd », when the chart shows them.
-fn status_items(secret: bool, missing: bool) -> Vec<(Swatch, String)> {
+fn status_items(secret: bool, missing: bool, lang: Lang) -> Vec<(Swatch, String)> {
     let mut items = Vec::new();
     if secret {
-        items.push((Swatch::Block(secret_style()), "s : secret statistique".to_owned()));
+        let label = lang.pick("s : secret statistique", "s: statistical secrecy");
+        items.push((Swatch::Block(secret_style()), label.to_owned()));
     }
     if missing {
-        items.push((Swatch::Block(missing_style()), "nd : donnée non disponible".to_owned()));
+        let label = lang.pick("nd : donnée non disponible", "nd: no data");
+        items.push((Swatch::Block(missing_style()), label.to_owned()));
     }
     items
 }
@@ -337,7 +364,7 @@ fn no_data_frame(sheet: &mut Sheet, left: f64, width: f64, top: f64) -> f64 {
     const HEIGHT: f64 = 20.0;
     sheet.rect(AXES_LAYER.0, [left, top, width, HEIGHT], Style::outline(Stroke::new(GRID_COLOR, 0.2)), None);
     let baseline = NOTE_FONT.centred(top + HEIGHT / 2.0);
-    sheet.text(LABELS_LAYER.0, left + width / 2.0, baseline, NO_DATA, NOTE_FONT, Anchor::Middle);
+    sheet.text(LABELS_LAYER.0, left + width / 2.0, baseline, no_data(sheet.lang), NOTE_FONT, Anchor::Middle);
     top + HEIGHT
 }
 
@@ -375,10 +402,17 @@ fn finite(value: Value) -> Value {
     }
 }
 
-/// A number with its unit after a no-break space (`453,0 hab./km²`, `12,3 %`).
-fn with_unit(v: f64, decimals: usize, unit: &str) -> String {
-    let number = format_fr(v, decimals);
-    if unit.is_empty() { number } else { format!("{number}\u{a0}{unit}") }
+/// A number with its unit (`453,0 hab./km²`, `12,3 %`; in English `453.0 hab./km²`, `12.3%`).
+fn with_unit(v: f64, decimals: usize, unit: &str, lang: Lang) -> String {
+    number_with_unit(v, decimals, unit, lang)
+}
+
+/// A name and its value: `Amiens : 2 708,1` (no-break space before the colon) or `Amiens: 2,708.1`.
+fn name_value(name: &str, value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{name}\u{a0}: {value}"),
+        Lang::En => format!("{name}: {value}"),
+    }
 }
 
 /// Short units (`%`, `‰`, `ans`, `€`) are repeated on each label; long ones (`pour 100 000 hab.`)
@@ -406,11 +440,11 @@ fn status(value: Value) -> Option<&'static str> {
 }
 
 /// The tag of a mark showing `value` for a territory; `label` is the value as shown when available.
-fn value_tag(code: &str, name: &str, value: Value, plain_value: Option<String>, label: String) -> Tag {
+fn value_tag(code: &str, name: &str, value: Value, plain_value: Option<String>, label: String, lang: Lang) -> Tag {
     let label = match value {
         Value::Available(_) => label,
-        Value::Secret => SECRET_LABEL.to_owned(),
-        Value::Missing => MISSING_LABEL.to_owned(),
+        Value::Secret => secret_label(lang).to_owned(),
+        Value::Missing => missing_label(lang).to_owned(),
     };
     Tag {
         code: code.to_owned(),
@@ -660,8 +694,10 @@ pub fn bar_chart(text: &ChartText, entries: &[Entry]) -> Figure {
     let mut sheet = Sheet::new(
         &text.title,
         PAGE_WIDTH_MM,
-        &[TITLE_LAYER, AXES_LAYER, GRID_LAYER, ("bars", "Barres"), LABELS_LAYER, LEGEND_LAYER, SOURCES_LAYER],
+        &[TITLE_LAYER, AXES_LAYER, GRID_LAYER, BARS_LAYER, LABELS_LAYER, LEGEND_LAYER, SOURCES_LAYER],
+        text.lang,
     );
+    let lang = text.lang;
     let (left, width) = (MARGIN_MM, PAGE_WIDTH_MM - 2.0 * MARGIN_MM);
     let top = header(&mut sheet, &text.title, &text.subtitle, left, width) + 3.5;
     let decimals = text.decimals.min(MAX_DECIMALS);
@@ -676,7 +712,7 @@ pub fn bar_chart(text: &ChartText, entries: &[Entry]) -> Figure {
     let labels: Vec<String> = values
         .iter()
         .map(|v| match v {
-            Value::Available(v) => with_unit(*v, decimals, label_unit(&text.unit)),
+            Value::Available(v) => with_unit(*v, decimals, label_unit(&text.unit), lang),
             other => other.marker().unwrap_or_default().to_owned(),
         })
         .collect();
@@ -720,19 +756,21 @@ pub fn bar_chart(text: &ChartText, entries: &[Entry]) -> Figure {
             &entry.name,
             value,
             value.number().map(plain),
-            value.number().map(|v| with_unit(v, decimals, &text.unit)).unwrap_or_default(),
+            value.number().map(|v| with_unit(v, decimals, &text.unit, lang)).unwrap_or_default(),
+            lang,
         );
         let bar_top = cy - BAR_MM / 2.0;
         let label_font = if value.number().is_some() { font } else { font.colored(MUTED) };
         let (label_x, anchor) = match value {
             Value::Available(v) => {
                 let end = x_of(v);
-                sheet.rect("bars", [zero.min(end), bar_top, (end - zero).abs(), BAR_MM], Style::fill(color), Some(tag));
+                let rect = [zero.min(end), bar_top, (end - zero).abs(), BAR_MM];
+                sheet.rect(BARS_LAYER.0, rect, Style::fill(color), Some(tag));
                 if v < 0.0 { (end - LABEL_GAP_MM, Anchor::End) } else { (end + LABEL_GAP_MM, Anchor::Start) }
             }
             Value::Secret | Value::Missing => {
                 let style = if value == Value::Secret { secret_style() } else { missing_style() };
-                sheet.rect("bars", [zero, bar_top, STUB_MM, BAR_MM], style, Some(tag));
+                sheet.rect(BARS_LAYER.0, [zero, bar_top, STUB_MM, BAR_MM], style, Some(tag));
                 (zero + STUB_MM + LABEL_GAP_MM, Anchor::Start)
             }
         };
@@ -755,7 +793,7 @@ pub fn bar_chart(text: &ChartText, entries: &[Entry]) -> Figure {
             y = notes_block(
                 &mut sheet,
                 LABELS_LAYER.0,
-                &[NO_DATA.to_owned()],
+                &[no_data(lang).to_owned()],
                 plot_left,
                 plot_right - plot_left,
                 y + 1.0,
@@ -767,7 +805,7 @@ pub fn bar_chart(text: &ChartText, entries: &[Entry]) -> Figure {
     }
     let secret = values.contains(&Value::Secret);
     let missing = values.contains(&Value::Missing);
-    y = legend_flow(&mut sheet, &status_items(secret, missing), left, width, y);
+    y = legend_flow(&mut sheet, &status_items(secret, missing, lang), left, width, y);
     let height = sources_block(&mut sheet, &text.source, left, width, y + 1.0);
     sheet.finish(height)
 }
@@ -778,7 +816,7 @@ fn bar_ticks(sheet: &mut Sheet, (lo, hi): (f64, f64), x_of: &dyn Fn(f64) -> f64,
     let ticks: Vec<f64> =
         nice_ticks(lo, hi, 5).into_iter().filter(|t| *t >= lo - span * 1e-9 && *t <= hi + span * 1e-9).collect();
     let decimals = tick_decimals(&ticks);
-    let labels: Vec<String> = ticks.iter().map(|t| format_fr(*t, decimals)).collect();
+    let labels: Vec<String> = ticks.iter().map(|t| format_number(*t, decimals, sheet.lang)).collect();
     let widest = labels.iter().map(|l| TICK_FONT.width(l)).fold(0.0, f64::max);
     let spacing = if ticks.len() > 1 { x_of(ticks[1]) - x_of(ticks[0]) } else { f64::INFINITY };
     let stride = label_stride(spacing, widest);
@@ -840,14 +878,16 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
             TITLE_LAYER,
             AXES_LAYER,
             GRID_LAYER,
-            ("lines", "Courbes"),
-            ("points", "Points"),
+            LINES_LAYER,
+            POINTS_LAYER,
             LABELS_LAYER,
             REFERENCE_LAYER,
             LEGEND_LAYER,
             SOURCES_LAYER,
         ],
+        text.lang,
     );
+    let lang = text.lang;
     let (left, width) = (MARGIN_MM, PAGE_WIDTH_MM - 2.0 * MARGIN_MM);
     let mut y = header(&mut sheet, &text.title, &text.subtitle, left, width) + 2.5;
     let colors = role_colors(series.iter().map(|s| s.role));
@@ -856,7 +896,13 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
     let mut notes = Vec::new();
     let base_year = if indexed { common_base_year(&raw, &years) } else { None };
     if indexed && base_year.is_none() && !series.is_empty() {
-        notes.push("Indice base 100 impossible : aucune année où toutes les séries ont une valeur.".to_owned());
+        notes.push(
+            lang.pick(
+                "Indice base 100 impossible : aucune année où toutes les séries ont une valeur.",
+                "No base 100 index: no year where every series has a value.",
+            )
+            .to_owned(),
+        );
     }
     let decimals = if indexed { 1 } else { text.decimals.min(MAX_DECIMALS) };
     let unit = if indexed { "" } else { text.unit.as_str() };
@@ -907,7 +953,7 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
         return sheet.finish(height);
     }
     let caption = match base_year {
-        Some(year) => format!("base 100 en {year}"),
+        Some(year) => format!("{} {year}", lang.pick("base 100 en", "base 100 in")),
         None => text.unit.clone(),
     };
     if !caption.is_empty() {
@@ -928,7 +974,7 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
         nice_ticks(padded_lo, hi + pad, 5)
     };
     let tick_decimals = tick_decimals(&ticks);
-    let tick_labels: Vec<String> = ticks.iter().map(|t| format_fr(*t, tick_decimals)).collect();
+    let tick_labels: Vec<String> = ticks.iter().map(|t| format_number(*t, tick_decimals, lang)).collect();
     let axis_width = tick_labels.iter().map(|l| TICK_FONT.width(l)).fold(0.0, f64::max);
     let plot_left = left + axis_width + 2.0;
 
@@ -940,7 +986,7 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
             let (year, value) = p.points.last()?;
             let v = value.number().filter(|_| Some(*year) == last_year)?;
             let font = if p.series.role == Role::Territory { LABEL_FONT.bold() } else { LABEL_FONT };
-            Some((v, with_unit(v, decimals, label_unit(unit)), font.colored(p.color)))
+            Some((v, with_unit(v, decimals, label_unit(unit), lang), font.colored(p.color)))
         })
         .collect();
     if end_labels.len() > 6 {
@@ -1025,7 +1071,7 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
                 label: p.series.name.clone(),
                 ..Tag::default()
             };
-            sheet.line("lines", segment, stroke.clone(), Some(tag));
+            sheet.line(LINES_LAYER.0, segment, stroke.clone(), Some(tag));
         }
         for (i, (year, value)) in p.points.iter().enumerate() {
             let Some(v) = value.number() else { continue };
@@ -1038,15 +1084,17 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
             } else {
                 0.7
             };
-            let shown = with_unit(v, decimals, unit);
-            let label = match base_year {
-                Some(base) => format!("{shown} en {year} (base 100 en {base})"),
-                None => format!("{shown} en {year}"),
+            let shown = with_unit(v, decimals, unit, lang);
+            let label = match (base_year, lang) {
+                (Some(base), Lang::Fr) => format!("{shown} en {year} (base 100 en {base})"),
+                (Some(base), Lang::En) => format!("{shown} in {year} (base 100 in {base})"),
+                (None, Lang::Fr) => format!("{shown} en {year}"),
+                (None, Lang::En) => format!("{shown} in {year}"),
             };
             let value_text = if indexed { plain_derived(v) } else { plain(v) };
-            let tag = value_tag(&p.series.code, &p.series.name, *value, Some(value_text), label);
+            let tag = value_tag(&p.series.code, &p.series.name, *value, Some(value_text), label, lang);
             let style = Style { fill: Fill::solid(p.color), stroke: Some(Stroke::new(Rgb::WHITE, 0.2)) };
-            sheet.circle("points", [x_of(*year), y_of(v), r], style, Some(tag));
+            sheet.circle(POINTS_LAYER.0, [x_of(*year), y_of(v), r], style, Some(tag));
         }
     }
 
@@ -1061,7 +1109,13 @@ pub fn line_chart(text: &ChartText, series: &[Series], indexed: bool) -> Figure 
 
     y = plot_bottom + 1.3 + TICK_FONT.line_height() + 2.0;
     if gaps {
-        notes.push("Courbe interrompue : année sous secret statistique ou donnée non disponible.".to_owned());
+        notes.push(
+            lang.pick(
+                "Courbe interrompue : année sous secret statistique ou donnée non disponible.",
+                "Broken line: a year under statistical secrecy or with no data.",
+            )
+            .to_owned(),
+        );
     }
     y = notes_block(&mut sheet, LEGEND_LAYER.0, &notes, left, width, y);
     let height = sources_block(&mut sheet, &text.source, left, width, y);
@@ -1124,17 +1178,11 @@ pub fn pyramid(
     let mut sheet = Sheet::new(
         &text.title,
         PAGE_WIDTH_MM,
-        &[
-            TITLE_LAYER,
-            AXES_LAYER,
-            GRID_LAYER,
-            ("bars", "Barres"),
-            LABELS_LAYER,
-            REFERENCE_LAYER,
-            LEGEND_LAYER,
-            SOURCES_LAYER,
-        ],
+        &[TITLE_LAYER, AXES_LAYER, GRID_LAYER, BARS_LAYER, LABELS_LAYER, REFERENCE_LAYER, LEGEND_LAYER, SOURCES_LAYER],
+        text.lang,
     );
+    let lang = text.lang;
+    let (men_label, women_label) = (lang.pick("Hommes", "Men"), lang.pick("Femmes", "Women"));
     let (left, width) = (MARGIN_MM, PAGE_WIDTH_MM - 2.0 * MARGIN_MM);
     let mut y = header(&mut sheet, &text.title, &text.subtitle, left, width) + 3.0;
     let n = bands.len();
@@ -1173,7 +1221,7 @@ pub fn pyramid(
         LABELS_LAYER.0,
         left + half / 2.0,
         header_font.baseline(y),
-        "Hommes",
+        men_label,
         header_font.colored(MEN_COLOR),
         Anchor::Middle,
     );
@@ -1181,7 +1229,7 @@ pub fn pyramid(
         LABELS_LAYER.0,
         women_axis + half / 2.0,
         header_font.baseline(y),
-        "Femmes",
+        women_label,
         header_font.colored(WOMEN_COLOR),
         Anchor::Middle,
     );
@@ -1208,22 +1256,23 @@ pub fn pyramid(
             );
         }
         for (value, sex, color, is_men) in
-            [(men[i], "Hommes", MEN_COLOR, true), (women[i], "Femmes", WOMEN_COLOR, false)]
+            [(men[i], men_label, MEN_COLOR, true), (women[i], women_label, WOMEN_COLOR, false)]
         {
+            // The code is an id, the same in every language.
             let code = format!("{}-{i:02}", if is_men { "hommes" } else { "femmes" });
             let name = format!("{sex}, {}", bands[i]);
-            let shown = value.number().map(|v| with_unit(v, decimals, unit)).unwrap_or_default();
+            let shown = value.number().map(|v| with_unit(v, decimals, unit, lang)).unwrap_or_default();
             let plain_value = value.number().map(if as_share { plain_derived } else { plain });
-            let tag = value_tag(&code, &name, value, plain_value, shown);
+            let tag = value_tag(&code, &name, value, plain_value, shown, lang);
             let (axis, direction) = if is_men { (men_axis, -1.0) } else { (women_axis, 1.0) };
             if let Some(v) = value.number() {
                 let end = if is_men { men_x(v) } else { women_x(v) };
                 let rect = [axis.min(end), bar[0], (end - axis).abs(), bar[1]];
-                sheet.rect("bars", rect, Style::fill(color), Some(tag));
+                sheet.rect(BARS_LAYER.0, rect, Style::fill(color), Some(tag));
             } else {
                 let style = if value == Value::Secret { secret_style() } else { missing_style() };
                 let x = if is_men { axis - STUB_MM } else { axis };
-                sheet.rect("bars", [x, bar[0], STUB_MM, bar[1]], style, Some(tag));
+                sheet.rect(BARS_LAYER.0, [x, bar[0], STUB_MM, bar[1]], style, Some(tag));
                 let marker = value.marker().unwrap_or_default();
                 let anchor = if is_men { Anchor::End } else { Anchor::Start };
                 let label_x = axis + direction * (STUB_MM + 0.8);
@@ -1241,7 +1290,7 @@ pub fn pyramid(
     }
     sheet.line(AXES_LAYER.0, vec![[left, plot_bottom], [men_axis, plot_bottom]], axis.clone(), None);
     sheet.line(AXES_LAYER.0, vec![[women_axis, plot_bottom], [left + width, plot_bottom]], axis.clone(), None);
-    let widest = ticks.iter().map(|t| TICK_FONT.width(&with_unit(*t, tick_decimals, unit))).fold(0.0, f64::max);
+    let widest = ticks.iter().map(|t| TICK_FONT.width(&with_unit(*t, tick_decimals, unit, lang))).fold(0.0, f64::max);
     let spacing = if ticks.len() > 1 { (ticks[1] - ticks[0]) * scale } else { f64::INFINITY };
     let stride = label_stride(spacing, widest);
     let baseline = TICK_FONT.baseline(plot_bottom + 1.3);
@@ -1253,13 +1302,17 @@ pub fn pyramid(
             sheet.line(AXES_LAYER.0, vec![[x, plot_bottom], [x, plot_bottom + 1.0]], axis.clone(), None);
             if i % stride == 0 {
                 // A bare 0 at the centre: "0,0 %" twice side by side only adds ink.
-                let label = if *tick > 0.0 { with_unit(*tick, tick_decimals, unit) } else { "0".to_owned() };
+                let label = if *tick > 0.0 { with_unit(*tick, tick_decimals, unit, lang) } else { "0".to_owned() };
                 sheet.text(AXES_LAYER.0, x, baseline, &label, TICK_FONT, Anchor::Middle);
             }
         }
     }
     y = plot_bottom + 1.3 + TICK_FONT.line_height();
-    let caption = if as_share { "Part dans la population totale (%)".to_owned() } else { text.unit.clone() };
+    let caption = if as_share {
+        lang.pick("Part dans la population totale (%)", "Share of the total population (%)").to_owned()
+    } else {
+        text.unit.clone()
+    };
     if !caption.is_empty() && !ticks.is_empty() {
         sheet.text(AXES_LAYER.0, left + width / 2.0, TICK_FONT.baseline(y), &caption, TICK_FONT, Anchor::Middle);
         y += TICK_FONT.line_height();
@@ -1283,10 +1336,11 @@ pub fn pyramid(
                 }
             }
             segments.push(segment);
-            let sex = if is_men { "hommes" } else { "femmes" };
+            let code = if is_men { "comparaison-hommes" } else { "comparaison-femmes" };
+            let sex = if is_men { men_label } else { women_label }.to_lowercase();
             for segment in segments.into_iter().filter(|s| !s.is_empty()) {
                 let tag = Tag {
-                    code: format!("comparaison-{sex}"),
+                    code: code.to_owned(),
                     name: format!("{name}, {sex}"),
                     label: format!("{name}, {sex}"),
                     ..Tag::default()
@@ -1297,10 +1351,10 @@ pub fn pyramid(
         items.push((Swatch::Line(stroke), (*name).to_owned()));
     }
     let all: Vec<Value> = men.iter().chain(&women).copied().collect();
-    items.extend(status_items(all.contains(&Value::Secret), all.contains(&Value::Missing)));
+    items.extend(status_items(all.contains(&Value::Secret), all.contains(&Value::Missing), lang));
     y = legend_flow(&mut sheet, &items, left, width, y + 1.5);
     if numbers.is_empty() {
-        y = notes_block(&mut sheet, LEGEND_LAYER.0, &[NO_DATA.to_owned()], left, width, y + 0.5);
+        y = notes_block(&mut sheet, LEGEND_LAYER.0, &[no_data(lang).to_owned()], left, width, y + 0.5);
     }
     let height = sources_block(&mut sheet, &text.source, left, width, y + 0.5);
     sheet.finish(height)
@@ -1447,8 +1501,14 @@ impl Scale {
     }
 }
 
-fn count_fr(n: usize, singular: &str, plural: &str) -> String {
-    format!("{} {}", format_fr(n as f64, 0), if n > 1 { plural } else { singular })
+/// A count with its noun, singular or plural as the language wants: French takes the singular for 0
+/// and 1, English only for 1.
+fn count(n: usize, singular: &str, plural: &str, lang: Lang) -> String {
+    let one = match lang {
+        Lang::Fr => n <= 1,
+        Lang::En => n == 1,
+    };
+    format!("{} {}", format_number(n as f64, 0, lang), if one { singular } else { plural })
 }
 
 /// Position chart: every unit of a level as a dot on a horizontal value axis, stacked so that dots
@@ -1467,13 +1527,15 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
             TITLE_LAYER,
             AXES_LAYER,
             GRID_LAYER,
-            ("points", "Points"),
+            POINTS_LAYER,
             LABELS_LAYER,
             REFERENCE_LAYER,
             LEGEND_LAYER,
             SOURCES_LAYER,
         ],
+        text.lang,
     );
+    let lang = text.lang;
     let (left, width) = (MARGIN_MM, PAGE_WIDTH_MM - 2.0 * MARGIN_MM);
     let mut y = header(&mut sheet, &text.title, &text.subtitle, left, width) + 3.0;
     let decimals = text.decimals.min(MAX_DECIMALS);
@@ -1489,18 +1551,34 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
     let all_values = || available.iter().chain(&reference_values).map(|(v, _)| *v);
     let log = log_scale && all_values().next().is_some() && all_values().all(|v| v > 0.0);
     if log_scale && !log && all_values().next().is_some() {
-        notes.push("Échelle linéaire : certaines valeurs sont nulles ou négatives.".to_owned());
+        notes.push(
+            lang.pick(
+                "Échelle linéaire : certaines valeurs sont nulles ou négatives.",
+                "Linear scale: some values are zero or negative.",
+            )
+            .to_owned(),
+        );
     }
     let without: Vec<&Entry> = units.iter().filter(|e| finite(e.value).number().is_none()).collect();
     if !without.is_empty() {
         let secret = without.iter().filter(|e| e.value == Value::Secret).count();
-        let mut note = count_fr(without.len(), "unité sans valeur", "unités sans valeur");
+        let mut note = match lang {
+            Lang::Fr => count(without.len(), "unité sans valeur", "unités sans valeur", lang),
+            Lang::En => count(without.len(), "unit without a value", "units without a value", lang),
+        };
         if secret > 0 {
-            note = format!("{note}, dont {} sous secret statistique", format_fr(secret as f64, 0));
+            let secret = format_number(secret as f64, 0, lang);
+            note = match lang {
+                Lang::Fr => format!("{note}, dont {secret} sous secret statistique"),
+                Lang::En => format!("{note}, {secret} of them under statistical secrecy"),
+            };
         }
         for entry in without.iter().filter(|e| e.role != Role::Other) {
-            let why = if entry.value == Value::Secret { SECRET_LABEL } else { MISSING_LABEL };
-            note = format!("{note} ; {} : {why}", entry.name);
+            let why = if entry.value == Value::Secret { secret_label(lang) } else { missing_label(lang) };
+            note = match lang {
+                Lang::Fr => format!("{note} ; {} : {why}", entry.name),
+                Lang::En => format!("{note}; {}: {why}", entry.name),
+            };
         }
         notes.push(format!("{note}."));
     }
@@ -1510,7 +1588,8 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
         .map(|e| format!("{} ({})", e.name, e.value.marker().unwrap_or("nd")))
         .collect();
     if !missing_references.is_empty() {
-        notes.push(format!("Référence sans valeur : {}.", missing_references.join(", ")));
+        let heading = lang.pick("Référence sans valeur :", "Reference without a value:");
+        notes.push(format!("{heading} {}.", missing_references.join(", ")));
     }
     if all_values().next().is_none() {
         y = no_data_frame(&mut sheet, left, width, y) + 2.0;
@@ -1562,16 +1641,16 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
         let (v, entry) = available[i];
         let font = if entry.role == Role::Territory { LABEL_FONT.bold() } else { LABEL_FONT };
         let label =
-            format!("{}\u{a0}: {}", truncate(&entry.name, 60.0, font), with_unit(v, decimals, label_unit(&text.unit)));
+            name_value(&truncate(&entry.name, 60.0, font), &with_unit(v, decimals, label_unit(&text.unit), lang), lang);
         annotations.push(Annotation { x: xs[i], text: label, font: font.colored(*color) });
         targets.push(Target::Unit(i));
     }
     let reference_colors = role_colors(reference_values.iter().map(|_| Role::Comparison));
     for (r, ((v, entry), color)) in reference_values.iter().zip(&reference_colors).enumerate() {
-        let label = format!(
-            "{}\u{a0}: {}",
-            truncate(&entry.name, 50.0, LABEL_FONT),
-            with_unit(*v, decimals, label_unit(&text.unit))
+        let label = name_value(
+            &truncate(&entry.name, 50.0, LABEL_FONT),
+            &with_unit(*v, decimals, label_unit(&text.unit), lang),
+            lang,
         );
         annotations.push(Annotation { x: scale.x(*v), text: label, font: LABEL_FONT.colored(*color) });
         targets.push(Target::Reference(r));
@@ -1591,7 +1670,7 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
     sheet.line(AXES_LAYER.0, vec![[plot_left, plot_bottom], [plot_right, plot_bottom]], axis.clone(), None);
     let labels: Vec<String> = ticks
         .iter()
-        .map(|t| format_fr(*t, if log { (-t.log10().floor()).max(0.0) as usize } else { tick_decimals }))
+        .map(|t| format_number(*t, if log { (-t.log10().floor()).max(0.0) as usize } else { tick_decimals }, lang))
         .collect();
     let widest = labels.iter().map(|l| TICK_FONT.width(l)).fold(0.0, f64::max);
     let min_spacing = ticks.windows(2).map(|w| scale.x(w[1]) - scale.x(w[0])).fold(f64::INFINITY, f64::min);
@@ -1607,9 +1686,10 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
         }
     }
     y = plot_bottom + 1.3 + TICK_FONT.line_height();
+    let log_caption = lang.pick("échelle logarithmique", "logarithmic scale");
     let caption = match (log, text.unit.is_empty()) {
-        (true, true) => "échelle logarithmique".to_owned(),
-        (true, false) => format!("{} (échelle logarithmique)", text.unit),
+        (true, true) => log_caption.to_owned(),
+        (true, false) => format!("{} ({log_caption})", text.unit),
         (false, _) => text.unit.clone(),
     };
     if !caption.is_empty() && !ticks.is_empty() {
@@ -1625,17 +1705,19 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
             continue;
         }
         let value = Value::Available(*v);
-        let tag = value_tag(&entry.code, &entry.name, value, Some(plain(*v)), with_unit(*v, decimals, &text.unit));
+        let shown = with_unit(*v, decimals, &text.unit, lang);
+        let tag = value_tag(&entry.code, &entry.name, value, Some(plain(*v)), shown, lang);
         let style = Style { fill: Fill::Solid { color: DOT_COLOR, opacity: other_opacity }, stroke: None };
-        sheet.circle("points", [xs[i], dot_y(rows[i]), radius], style, Some(tag));
+        sheet.circle(POINTS_LAYER.0, [xs[i], dot_y(rows[i]), radius], style, Some(tag));
     }
     let big = (diameter * 0.75).max(1.3);
     for (&i, color) in highlighted.iter().zip(&highlight_colors) {
         let (v, entry) = available[i];
         let value = Value::Available(v);
-        let tag = value_tag(&entry.code, &entry.name, value, Some(plain(v)), with_unit(v, decimals, &text.unit));
+        let shown = with_unit(v, decimals, &text.unit, lang);
+        let tag = value_tag(&entry.code, &entry.name, value, Some(plain(v)), shown, lang);
         let style = Style { fill: Fill::solid(*color), stroke: Some(Stroke::new(Rgb::WHITE, 0.3)) };
-        sheet.circle("points", [xs[i], dot_y(rows[i]), big], style, Some(tag));
+        sheet.circle(POINTS_LAYER.0, [xs[i], dot_y(rows[i]), big], style, Some(tag));
     }
 
     // Labels and reference lines.
@@ -1661,7 +1743,8 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
                     &reference.1.name,
                     Value::Available(reference.0),
                     Some(plain(reference.0)),
-                    with_unit(reference.0, decimals, &text.unit),
+                    with_unit(reference.0, decimals, &text.unit, lang),
+                    lang,
                 );
                 sheet.line(
                     REFERENCE_LAYER.0,
@@ -1682,10 +1765,11 @@ pub fn position_chart(text: &ChartText, units: &[Entry], references: &[Entry], l
     if others > 0 {
         items.push((
             Swatch::Dot(DOT_COLOR, 1.0),
-            if highlighted.is_empty() {
-                count_fr(others, "unité", "unités")
-            } else {
-                count_fr(others, "autre unité", "autres unités")
+            match (highlighted.is_empty(), lang) {
+                (true, Lang::Fr) => count(others, "unité", "unités", lang),
+                (true, Lang::En) => count(others, "unit", "units", lang),
+                (false, Lang::Fr) => count(others, "autre unité", "autres unités", lang),
+                (false, Lang::En) => count(others, "other unit", "other units", lang),
             },
         ));
     }
@@ -1714,11 +1798,11 @@ enum Align {
     Right,
 }
 
-fn cell_text(cell: &TableCell) -> String {
+fn cell_text(cell: &TableCell, lang: Lang) -> String {
     match cell {
         TableCell::Text(text) => text.clone(),
         TableCell::Value { value, decimals } => match finite(*value) {
-            Value::Available(v) => format_fr(v, (*decimals).min(MAX_DECIMALS)),
+            Value::Available(v) => format_number(v, (*decimals).min(MAX_DECIMALS), lang),
             other => other.marker().unwrap_or_default().to_owned(),
         },
     }
@@ -1732,13 +1816,14 @@ fn cell_text(cell: &TableCell) -> String {
 #[must_use]
 #[allow(clippy::too_many_lines, reason = "the layout reads top to bottom as the table is drawn")]
 pub fn table_figure(table: &TableFigure) -> Figure {
+    let lang = table.lang;
     let font = LABEL_FONT;
     let header_font = LABEL_FONT.bold();
     let columns = table.rows.iter().map(Vec::len).chain([table.columns.len()]).max().unwrap_or(0);
     let texts: Vec<Vec<String>> = table
         .rows
         .iter()
-        .map(|row| (0..columns).map(|c| row.get(c).map(cell_text).unwrap_or_default()).collect())
+        .map(|row| (0..columns).map(|c| row.get(c).map(|cell| cell_text(cell, lang)).unwrap_or_default()).collect())
         .collect();
     let aligns: Vec<Align> = (0..columns)
         .map(|c| {
@@ -1774,7 +1859,8 @@ pub fn table_figure(table: &TableFigure) -> Figure {
     let mut sheet = Sheet::new(
         &table.title,
         page_width,
-        &[TITLE_LAYER, GRID_LAYER, ("cells", "Cellules"), LEGEND_LAYER, SOURCES_LAYER],
+        &[TITLE_LAYER, GRID_LAYER, CELLS_LAYER, LEGEND_LAYER, SOURCES_LAYER],
+        lang,
     );
     let mut y = header(&mut sheet, &table.title, "", left, width) + 3.0;
     let starts: Vec<f64> = widths
@@ -1792,7 +1878,7 @@ pub fn table_figure(table: &TableFigure) -> Figure {
     };
 
     if columns == 0 {
-        sheet.text("cells", left, NOTE_FONT.baseline(y), NO_DATA, NOTE_FONT, Anchor::Start);
+        sheet.text(CELLS_LAYER.0, left, NOTE_FONT.baseline(y), no_data(lang), NOTE_FONT, Anchor::Start);
         y += NOTE_FONT.line_height() + 2.0;
         let height = sources_block(&mut sheet, &table.source, left, width, y);
         return sheet.finish(height);
@@ -1855,15 +1941,15 @@ pub fn table_figure(table: &TableFigure) -> Figure {
     }
     if let Some(c) = table.highlight_column.filter(|c| *c < columns) {
         let band = [starts[c], table_top, widths[c], y - table_top];
-        sheet.rect("cells", band, Style::fill(HIGHLIGHT_BACKGROUND), None);
+        sheet.rect(CELLS_LAYER.0, band, Style::fill(HIGHLIGHT_BACKGROUND), None);
     }
     for (x, baseline, line, cell, anchor) in marks_after_band {
-        sheet.text("cells", x, baseline, &line, cell, anchor);
+        sheet.text(CELLS_LAYER.0, x, baseline, &line, cell, anchor);
     }
     if texts.is_empty() {
-        y = notes_block(&mut sheet, "cells", &[NO_DATA.to_owned()], left, width, y + 1.0);
+        y = notes_block(&mut sheet, CELLS_LAYER.0, &[no_data(lang).to_owned()], left, width, y + 1.0);
     }
-    y = legend_flow(&mut sheet, &status_items(has_secret, has_missing), left, width, y + 2.0);
+    y = legend_flow(&mut sheet, &status_items(has_secret, has_missing, lang), left, width, y + 2.0);
     let height = sources_block(&mut sheet, &table.source, left, width, y);
     sheet.finish(height)
 }
@@ -1881,6 +1967,7 @@ mod tests {
                 .to_owned(),
             unit: unit.to_owned(),
             decimals,
+            lang: Lang::Fr,
         }
     }
 
@@ -1995,6 +2082,7 @@ mod tests {
             ],
             source: "Sources : Insee, RP 2021 ; Inserm CépiDc ; Cnam, SNDS. Traitement OR2S.".into(),
             highlight_column: Some(3),
+            lang: Lang::Fr,
         }
     }
 
@@ -2187,6 +2275,7 @@ mod tests {
             source: "Source : Inserm CépiDc. Traitement OR".to_owned(),
             unit: "pour cent mille".to_owned(),
             decimals: 1,
+            lang: Lang::Fr,
         }
     }
 
@@ -2626,6 +2715,7 @@ mod tests {
                 rows: vec![],
                 source: String::new(),
                 highlight_column: Some(9),
+                lang: Lang::Fr,
             }),
         ];
         for figure in &figures {
@@ -2665,6 +2755,160 @@ mod tests {
             let svg = crate::export::svg::to_svg(figure).text;
             assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
         }
+    }
+
+    /// The chart's inputs as an English user would give them: English subtitle and source.
+    fn english(mut text: ChartText) -> ChartText {
+        text.subtitle = "Population density, 2021".to_owned();
+        text.source = "Source: Insee, population census 2021. Processing: regional health observatory.".to_owned();
+        text.lang = Lang::En;
+        text
+    }
+
+    /// Every text of a figure that a reader or a designer sees: marks, layer labels, tag names and
+    /// labels (tooltips).
+    fn visible_texts(figure: &Figure) -> Vec<String> {
+        let mut out: Vec<String> = texts(figure).into_iter().map(String::from).collect();
+        out.extend(figure.layers.iter().map(|l| l.label.clone()));
+        out.extend(figure.tags().flat_map(|t| [t.name.clone(), t.label.clone()]));
+        out
+    }
+
+    /// Words that only the French texts of the builders use.
+    const FRENCH_WORDS: [&str; 27] = [
+        "Titre",
+        "Quadrillage",
+        "Étiquettes",
+        "Références",
+        "Légende",
+        "Barres",
+        "Courbes",
+        "Cellules",
+        "Aucune donnée",
+        "secret statistique",
+        "non disponible",
+        "donnée",
+        "Hommes",
+        "Femmes",
+        "hommes",
+        "femmes",
+        "unité",
+        "dont",
+        "Courbe interrompue",
+        "échelle",
+        "Échelle",
+        "base 100 en",
+        " en 20",
+        "Référence",
+        "Part dans",
+        "Indice",
+        "\u{a0}:",
+    ];
+
+    fn assert_english(figure: &Figure) {
+        for text in visible_texts(figure) {
+            for word in FRENCH_WORDS {
+                assert!(!text.contains(word), "{}: « {word} » in « {text} »", figure.title);
+            }
+        }
+    }
+
+    /// The same charts in French and in English, with secret and missing values in each.
+    fn both_languages() -> Vec<(Figure, Figure)> {
+        let mut entries = densities();
+        entries[1].value = Value::Secret;
+        entries.push(entry("99", "Elsewhere", Value::Missing, Role::Comparison));
+        let mut series = population_series();
+        series[0].points[2].1 = Value::Secret;
+        let (mut men, women) = age_counts(1000.0, 0.01);
+        men[19] = Value::Missing;
+        let (ref_men, ref_women) = age_counts(50_000.0, 0.02);
+        let mut table = key_table();
+        let (fr, en) = (text("Density", "hab./km²", 1), english(text("Density", "hab./km²", 1)));
+        let pct = |t: &ChartText| ChartText { unit: "%".into(), ..t.clone() };
+        let build = |t: &ChartText| {
+            vec![
+                bar_chart(t, &entries),
+                bar_chart(&pct(t), &densities()),
+                line_chart(t, &series, false),
+                line_chart(t, &series, true),
+                line_chart(t, &[], true),
+                pyramid(t, &bands(), &men, &women, Some(("France", &ref_men, &ref_women)), true),
+                position_chart(t, &communes(500), &densities()[1..], true),
+                position_chart(t, &communes(40), &[entry("FR", "France", Value::Missing, Role::Comparison)], false),
+            ]
+        };
+        let mut pairs: Vec<(Figure, Figure)> = build(&fr).into_iter().zip(build(&en)).collect();
+        let french_table = table_figure(&table);
+        table.lang = Lang::En;
+        pairs.push((french_table, table_figure(&table)));
+        pairs
+    }
+
+    #[test]
+    fn english_figures_have_english_texts_and_the_same_layer_ids() {
+        for (french, english) in both_languages() {
+            assert_eq!(layer_ids(&french), layer_ids(&english), "{}", french.title);
+            let codes = |f: &Figure| f.tags().map(|t| (t.code.clone(), t.status)).collect::<Vec<_>>();
+            assert_eq!(codes(&french), codes(&english), "tag codes and statuses do not depend on the language");
+            assert_english(&english);
+            assert_sane(&english);
+        }
+        let pairs = both_languages();
+        let all_english: Vec<String> = pairs.iter().flat_map(|(_, en)| visible_texts(en)).collect();
+        let all_french: Vec<String> = pairs.iter().flat_map(|(fr, _)| visible_texts(fr)).collect();
+        for expected in [
+            "Title",
+            "Bars",
+            "Labels",
+            "Legend",
+            "Gridlines",
+            "Cells",
+            "s: statistical secrecy",
+            "nd: no data",
+            "statistical secrecy",
+            "not available",
+            "Men",
+            "Women",
+            "Share of the total population (%)",
+            "Broken line: a year under statistical secrecy or with no data.",
+            "No data available",
+            "France, women",
+        ] {
+            assert!(all_english.iter().any(|t| t == expected), "« {expected} » missing from English figures");
+        }
+        for expected in ["Titre", "Légende", "s : secret statistique", "Hommes", "Courbe interrompue"] {
+            assert!(all_french.iter().any(|t| t.starts_with(expected)), "« {expected} » missing from French figures");
+        }
+        assert!(all_english.iter().any(|t| t.contains("base 100 in 2018")), "{all_english:?}");
+        assert!(all_english.iter().any(|t| t.contains("(logarithmic scale)")), "{all_english:?}");
+        assert!(all_english.iter().any(|t| t.starts_with("Reference without a value: France (nd)")));
+        assert!(all_english.iter().any(|t| t == "9 units without a value, 6 of them under statistical secrecy."));
+    }
+
+    #[test]
+    fn english_numbers_use_a_decimal_point_and_comma_thousands() {
+        let figure = bar_chart(&english(text("Density", "hab./km²", 1)), &densities());
+        let labels: Vec<&str> = texts_in(&figure, "labels").into_iter().map(|t| t.2).collect();
+        assert!(labels.contains(&"2,708.1") && labels.contains(&"91.1"), "{labels:?}");
+        assert_eq!(figure.tags().next().unwrap().label, "2,708.1\u{a0}hab./km²");
+        assert!(texts_in(&figure, "axes").iter().any(|t| t.2 == "1,000"), "{:?}", texts_in(&figure, "axes"));
+        let french = bar_chart(&text("Densité", "hab./km²", 1), &densities());
+        assert!(texts_in(&french, "axes").iter().any(|t| t.2 == "1\u{202f}000"));
+        // Short units follow the number the English way.
+        let percent = bar_chart(&english(text("Share", "%", 1)), &densities());
+        assert!(texts_in(&percent, "labels").iter().any(|t| t.2 == "91.1%"));
+        let position =
+            position_chart(&english(text("Density", "hab./km²", 1)), &communes(50), &densities()[1..], false);
+        assert!(texts(&position).contains(&"France: 123.6"), "{:?}", texts(&position));
+        let mut table = key_table();
+        table.lang = Lang::En;
+        let figure = table_figure(&table);
+        let cells: Vec<&str> = texts_in(&figure, "cells").into_iter().map(|t| t.2).collect();
+        for number in ["133,625", "67,407,241", "2,708.1", "91.1"] {
+            assert!(cells.contains(&number), "{number} in {cells:?}");
+        }
+        assert!(cells.contains(&"s") && cells.contains(&"nd"), "markers do not depend on the language");
     }
 
     #[test]

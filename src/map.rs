@@ -1,6 +1,7 @@
 //! Thematic maps as figures: choropleth maps for rates and shares, proportional circles for counts,
-//! with the furniture a published map needs (title, legend with French class bounds and counts,
-//! "secret statistique" and "donnée manquante" swatches, scale bar, north arrow, sources).
+//! with the furniture a published map needs (title, legend with class bounds and counts,
+//! "secret statistique" and "donnée manquante" swatches, scale bar, north arrow, sources). Its own
+//! texts and numbers follow [`MapSpec::lang`] (French by default); layer ids never change.
 //!
 //! Pure and deterministic: geometry comes in projected metres (a CRS in metres such as Lambert-93),
 //! values already masked by secrecy. Depends on [`crate::figure`], [`crate::classify`],
@@ -10,7 +11,7 @@ use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
 
 use crate::classify::Classification;
 use crate::figure::{Anchor, Figure, Fill, Mark, Rgb, Stroke, Style, Tag};
-use crate::text::format_fr;
+use crate::text::{Lang, format_number};
 use crate::value::Value;
 
 /// Grey of units without data.
@@ -78,6 +79,8 @@ pub struct MapSpec<'a> {
     pub width_mm: f64,
     /// Page height in millimetres.
     pub height_mm: f64,
+    /// Language of the map's own texts (legend, scale bar, layer labels) and of its numbers.
+    pub lang: Lang,
 }
 
 /// Page layout of a map, in millimetres.
@@ -145,12 +148,12 @@ fn tag_for(unit: &MapUnit<'_>, label: String, class: Option<usize>) -> Tag {
     }
 }
 
-fn value_label(value: Value, decimals: usize, unit: &str) -> String {
+fn value_label(value: Value, decimals: usize, unit: &str, lang: Lang) -> String {
     match value {
-        Value::Available(v) if unit.is_empty() => format_fr(v, decimals),
-        Value::Available(v) => format!("{} {unit}", format_fr(v, decimals)),
-        Value::Missing => "donnée manquante".into(),
-        Value::Secret => "secret statistique".into(),
+        Value::Available(v) if unit.is_empty() => format_number(v, decimals, lang),
+        Value::Available(v) => format!("{} {unit}", format_number(v, decimals, lang)),
+        Value::Missing => lang.pick("donnée manquante", "no data").into(),
+        Value::Secret => lang.pick("secret statistique", "statistical secrecy").into(),
     }
 }
 
@@ -159,6 +162,7 @@ fn value_label(value: Value, decimals: usize, unit: &str) -> String {
 pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
     const MARGIN: f64 = 8.0;
     const LEGEND_WIDTH: f64 = 52.0;
+    let lang = spec.lang;
     let mut figure = Figure::new(spec.width_mm, spec.height_mm, &spec.title);
 
     let source_lines = crate::chart::wrap(&spec.source, spec.width_mm - 2.0 * MARGIN, 6.5);
@@ -184,7 +188,8 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
     title_layer(&mut figure, spec, MARGIN);
     let Some(extent) = extent else {
         let layer = figure.layer(&spec.units_layer, &spec.units_label);
-        layer.marks.push(text_mark(frame.x, frame.y + 10.0, "Aucun territoire à représenter", 9.0, false, MUTED));
+        let note = lang.pick("Aucun territoire à représenter", "No territory to map");
+        layer.marks.push(text_mark(frame.x, frame.y + 10.0, note, 9.0, false, MUTED));
         sources_layer(&mut figure, &source_lines, spec.height_mm - MARGIN - sources_height + 3.0, MARGIN);
         return figure;
     };
@@ -198,7 +203,7 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
         Symbolisation::Circles => circles_layers(&mut figure, spec, &projection, &mut counts),
     }
     if !spec.borders.is_empty() {
-        let layer = figure.layer("borders", "Limites");
+        let layer = figure.layer("borders", lang.pick("Limites", "Borders"));
         for border in &spec.borders {
             layer.marks.push(Mark::Path {
                 rings: projection.rings(border),
@@ -208,7 +213,7 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
         }
     }
     if let Some(outline) = spec.outline {
-        figure.layer("territory", "Territoire d'étude").marks.push(Mark::Path {
+        figure.layer("territory", lang.pick("Territoire d'étude", "Study area")).marks.push(Mark::Path {
             rings: projection.rings(outline),
             style: Style::outline(Stroke::new(Rgb(0, 0, 0), 0.6)),
             tag: None,
@@ -216,8 +221,8 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
     }
     let legend_x = spec.width_mm - MARGIN - LEGEND_WIDTH;
     legend_layer(&mut figure, spec, &counts, legend_x, frame.y);
-    scale_layer(&mut figure, &projection, legend_x, frame.y + frame.height - 4.0, LEGEND_WIDTH);
-    north_layer(&mut figure, legend_x + LEGEND_WIDTH - 6.0, frame.y + frame.height - 24.0);
+    scale_layer(&mut figure, &projection, legend_x, frame.y + frame.height - 4.0, LEGEND_WIDTH, lang);
+    north_layer(&mut figure, legend_x + LEGEND_WIDTH - 6.0, frame.y + frame.height - 24.0, lang);
     sources_layer(&mut figure, &source_lines, spec.height_mm - MARGIN - sources_height + 3.0, MARGIN);
     figure
 }
@@ -231,13 +236,14 @@ struct Counts {
 }
 
 fn title_layer(figure: &mut Figure, spec: &MapSpec<'_>, margin: f64) {
-    let layer = figure.layer("title", "Titre");
+    let layer = figure.layer("title", spec.lang.pick("Titre", "Title"));
     layer.marks.push(text_mark(margin, 11.0, &spec.title, 12.0, true, TEXT));
     if !spec.subtitle.is_empty() {
         layer.marks.push(text_mark(margin, 17.0, &spec.subtitle, 8.5, false, MUTED));
     }
 }
 
+/// The sources block; its layer label is the same word in French and English.
 fn sources_layer(figure: &mut Figure, lines: &[String], top: f64, margin: f64) {
     let layer = figure.layer("sources", "Sources");
     for (i, line) in lines.iter().enumerate() {
@@ -261,7 +267,7 @@ fn choropleth_layer(
     let border = Stroke::new(Rgb::WHITE, 0.08);
     let layer = figure.layer(&spec.units_layer, &spec.units_label);
     for unit in &spec.units {
-        let label = value_label(unit.value, spec.decimals, &spec.unit);
+        let label = value_label(unit.value, spec.decimals, &spec.unit, spec.lang);
         let (fill, class) = match unit.value {
             Value::Available(v) => {
                 if let Some(c) = classification.class_of(v) {
@@ -293,7 +299,8 @@ fn choropleth_layer(
 const MAX_RADIUS_MM: f64 = 9.0;
 
 fn circles_layers(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projection, counts: &mut Counts) {
-    let background = figure.layer(&format!("{}-fond", spec.units_layer), &format!("{} (fond)", spec.units_label));
+    let background_label = format!("{} ({})", spec.units_label, spec.lang.pick("fond", "background"));
+    let background = figure.layer(&format!("{}-fond", spec.units_layer), &background_label);
     for unit in &spec.units {
         background.marks.push(Mark::Path {
             rings: projection.rings(unit.geometry),
@@ -323,7 +330,7 @@ fn circles_layers(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projecti
     circles.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.code.cmp(b.1.code)));
     let layer = figure.layer(&spec.units_layer, &spec.units_label);
     for (r, unit, [cx, cy]) in circles {
-        let label = value_label(unit.value, spec.decimals, &spec.unit);
+        let label = value_label(unit.value, spec.decimals, &spec.unit, spec.lang);
         layer.marks.push(Mark::Circle {
             cx,
             cy,
@@ -338,16 +345,36 @@ fn circles_layers(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projecti
 }
 
 /// The text of a class in the legend, with its closure: the first class includes its lower bound.
+/// French writes `[1,5 ; 2,5]` then `]2,5 ; 4,0]`; English, whose numbers hold commas, writes
+/// `[1.5 – 2.5]` then `(2.5 – 4.0]`.
+///
+/// ```
+/// use indicarto::map::class_label;
+/// use indicarto::text::Lang;
+/// let breaks = [0.0, 1500.0, 2500.5];
+/// assert_eq!(class_label(&breaks, 0, 1, Lang::Fr), "[0,0 ; 1\u{202f}500,0]");
+/// assert_eq!(class_label(&breaks, 1, 1, Lang::En), "(1,500.0 – 2,500.5]");
+/// ```
 #[must_use]
-pub fn class_label(breaks: &[f64], class: usize, decimals: usize) -> String {
-    let low = format_fr(breaks[class], decimals);
-    let high = format_fr(breaks[class + 1], decimals);
-    if class == 0 { format!("[{low} ; {high}]") } else { format!("]{low} ; {high}]") }
+pub fn class_label(breaks: &[f64], class: usize, decimals: usize, lang: Lang) -> String {
+    let low = format_number(breaks[class], decimals, lang);
+    let high = format_number(breaks[class + 1], decimals, lang);
+    match (lang, class) {
+        (Lang::Fr, 0) => format!("[{low} ; {high}]"),
+        (Lang::Fr, _) => format!("]{low} ; {high}]"),
+        (Lang::En, 0) => format!("[{low} – {high}]"),
+        (Lang::En, _) => format!("({low} – {high}]"),
+    }
 }
 
 fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, counts: &Counts, x: f64, top: f64) {
-    let layer = figure.layer("legend", "Légende");
-    let heading = if spec.unit.is_empty() { "Valeurs".to_owned() } else { format!("En {}", spec.unit) };
+    let lang = spec.lang;
+    let layer = figure.layer("legend", lang.pick("Légende", "Legend"));
+    let heading = if spec.unit.is_empty() {
+        lang.pick("Valeurs", "Values").to_owned()
+    } else {
+        format!("{} {}", lang.pick("En", "In"), spec.unit)
+    };
     layer.marks.push(text_mark(x, top + 3.0, &heading, 8.0, true, TEXT));
     let mut y = top + 7.0;
     let swatch = |layer: &mut crate::figure::Layer, y: f64, fill: Fill, label: String| {
@@ -367,7 +394,7 @@ fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, counts: &Counts, x: f64
             for class in (0..classification.n_classes()).rev() {
                 let label = format!(
                     "{}  ({})",
-                    class_label(&classification.breaks, class, spec.decimals),
+                    class_label(&classification.breaks, class, spec.decimals, lang),
                     counts.per_class.get(class).copied().unwrap_or(0)
                 );
                 swatch(layer, y, Fill::solid(colors.get(class).copied().unwrap_or(MISSING_GREY)), label);
@@ -376,7 +403,7 @@ fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, counts: &Counts, x: f64
             layer.marks.push(text_mark(
                 x,
                 y + 2.5,
-                &format!("Méthode : {}", classification.method_label_fr()),
+                &format!("{} {}", lang.pick("Méthode :", "Method:"), classification.method_label(lang)),
                 6.5,
                 false,
                 MUTED,
@@ -405,7 +432,7 @@ fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, counts: &Counts, x: f64
                     layer.marks.push(text_mark(
                         cx + MAX_RADIUS_MM + 4.0,
                         base - 2.0 * r + 1.0,
-                        &format_fr(value, spec.decimals),
+                        &format_number(value, spec.decimals, lang),
                         7.0,
                         false,
                         TEXT,
@@ -415,9 +442,11 @@ fn legend_layer(figure: &mut Figure, spec: &MapSpec<'_>, counts: &Counts, x: f64
             }
         }
     }
-    swatch(layer, y, SECRET_HATCH, format!("Secret statistique  ({})", counts.secret));
+    let secret = lang.pick("Secret statistique", "Statistical secrecy");
+    swatch(layer, y, SECRET_HATCH, format!("{secret}  ({})", counts.secret));
     y += 5.5;
-    swatch(layer, y, Fill::solid(MISSING_GREY), format!("Donnée manquante  ({})", counts.missing));
+    let missing = lang.pick("Donnée manquante", "No data");
+    swatch(layer, y, Fill::solid(MISSING_GREY), format!("{missing}  ({})", counts.missing));
 }
 
 /// Two or three round values for the circle legend: the maximum, and round fractions of it.
@@ -430,23 +459,23 @@ fn circle_references(max: f64) -> Vec<f64> {
     values
 }
 
-fn scale_layer(figure: &mut Figure, projection: &Projection, x: f64, y: f64, max_width: f64) {
+fn scale_layer(figure: &mut Figure, projection: &Projection, x: f64, y: f64, max_width: f64, lang: Lang) {
     // mm on the page per metre on the ground; a bar of a round length near 40 % of the legend width.
     let metres_per_mm = 1.0 / projection.scale;
     let target_m = max_width * 0.6 * metres_per_mm;
     let magnitude = 10f64.powf(target_m.log10().floor());
     let length_m = [5.0, 2.0, 1.0].iter().map(|f| f * magnitude).find(|l| *l <= target_m).unwrap_or(magnitude);
     let length_mm = length_m / metres_per_mm;
-    let layer = figure.layer("scale", "Échelle");
+    let layer = figure.layer("scale", lang.pick("Échelle", "Scale"));
     layer.marks.push(Mark::Polyline {
         points: vec![[x, y - 1.5], [x, y], [x + length_mm, y], [x + length_mm, y - 1.5]],
         stroke: Stroke::new(TEXT, 0.3),
         tag: None,
     });
     let label = if length_m >= 1000.0 {
-        format!("{} km", format_fr(length_m / 1000.0, 0))
+        format!("{} km", format_number(length_m / 1000.0, 0, lang))
     } else {
-        format!("{} m", format_fr(length_m, 0))
+        format!("{} m", format_number(length_m, 0, lang))
     };
     layer.marks.push(Mark::Text {
         x: x + length_mm / 2.0,
@@ -459,8 +488,8 @@ fn scale_layer(figure: &mut Figure, projection: &Projection, x: f64, y: f64, max
     });
 }
 
-fn north_layer(figure: &mut Figure, x: f64, y: f64) {
-    let layer = figure.layer("north", "Nord");
+fn north_layer(figure: &mut Figure, x: f64, y: f64, lang: Lang) {
+    let layer = figure.layer("north", lang.pick("Nord", "North"));
     layer.marks.push(Mark::Path {
         rings: vec![vec![[x, y], [x + 2.5, y + 7.0], [x, y + 5.5], [x - 2.5, y + 7.0]]],
         style: Style::fill(TEXT),
@@ -475,4 +504,170 @@ fn north_layer(figure: &mut Figure, x: f64, y: f64) {
         bold: true,
         color: TEXT,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{MultiPolygon, polygon};
+
+    use super::*;
+    use crate::classify::{Method, classify};
+
+    /// A 10 km square whose lower left corner is at (x, y) km.
+    fn square(x: f64, y: f64) -> MultiPolygon<f64> {
+        let (x, y) = (x * 1000.0, y * 1000.0);
+        MultiPolygon(vec![polygon![
+            (x: x, y: y),
+            (x: x + 10_000.0, y: y),
+            (x: x + 10_000.0, y: y + 10_000.0),
+            (x: x, y: y + 10_000.0),
+            (x: x, y: y),
+        ]])
+    }
+
+    const NAMES: [&str; 6] = ["Amiens", "Boves", "Camon", "Dury", "Longueau", "Salouël"];
+    const VALUES: [Value; 6] = [
+        Value::Available(2707.5),
+        Value::Available(12_345.6),
+        Value::Available(1234.0),
+        Value::Secret,
+        Value::Missing,
+        Value::Available(503.25),
+    ];
+
+    fn spec<'a>(
+        geometries: &'a [MultiPolygon<f64>],
+        symbolisation: Symbolisation,
+        unit: &str,
+        lang: Lang,
+    ) -> MapSpec<'a> {
+        let units = geometries
+            .iter()
+            .enumerate()
+            .map(|(i, geometry)| MapUnit { code: NAMES[i], name: NAMES[i], geometry, value: VALUES[i] })
+            .collect();
+        MapSpec {
+            title: "Density".into(),
+            subtitle: "Population density, 2023".into(),
+            source: "Source: Insee.".into(),
+            unit: unit.into(),
+            decimals: 1,
+            units,
+            borders: vec![&geometries[0]],
+            outline: Some(&geometries[1]),
+            symbolisation,
+            units_layer: "communes".into(),
+            units_label: "Communes".into(),
+            width_mm: 180.0,
+            height_mm: 160.0,
+            lang,
+        }
+    }
+
+    fn geometries() -> Vec<MultiPolygon<f64>> {
+        (0..6).map(|i| square(f64::from(i % 3) * 10.0, f64::from(i / 3) * 10.0)).collect()
+    }
+
+    fn choropleth() -> Symbolisation {
+        let values: Vec<f64> = VALUES.iter().filter_map(|v| v.number()).collect();
+        let classification = classify(&values, &Method::EqualInterval, 3).unwrap();
+        Symbolisation::Choropleth { classification, colors: vec![Rgb(1, 1, 1), Rgb(2, 2, 2), Rgb(3, 3, 3)] }
+    }
+
+    fn texts(figure: &Figure) -> Vec<String> {
+        let mut out: Vec<String> = figure
+            .layers
+            .iter()
+            .flat_map(|l| &l.marks)
+            .filter_map(|m| match m {
+                Mark::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        out.extend(figure.layers.iter().map(|l| l.label.clone()));
+        out.extend(figure.tags().map(|t| t.label.clone()));
+        out
+    }
+
+    fn layer_ids(figure: &Figure) -> Vec<&str> {
+        figure.layers.iter().map(|l| l.id.as_str()).collect()
+    }
+
+    const FRENCH_WORDS: [&str; 13] = [
+        "Titre",
+        "Légende",
+        "Valeurs",
+        "En ",
+        "Méthode",
+        "Intervalles",
+        "ecret statistique",
+        "onnée manquante",
+        "Limites",
+        "Territoire d'étude",
+        "Échelle",
+        "Nord",
+        "fond",
+    ];
+
+    #[test]
+    fn english_maps_have_english_texts_and_the_same_layer_ids() {
+        let geometries = geometries();
+        for (symbolisation, unit) in [(choropleth(), "hab./km²"), (Symbolisation::Circles, ""), (choropleth(), "")] {
+            let circles = symbolisation == Symbolisation::Circles;
+            let french = map_figure(&spec(&geometries, symbolisation.clone(), unit, Lang::Fr));
+            let english = map_figure(&spec(&geometries, symbolisation, unit, Lang::En));
+            assert_eq!(layer_ids(&french), layer_ids(&english));
+            let codes = |f: &Figure| f.tags().map(|t| (t.code.clone(), t.status, t.value.clone())).collect::<Vec<_>>();
+            assert_eq!(codes(&french), codes(&english));
+            let texts = texts(&english);
+            for text in &texts {
+                for word in FRENCH_WORDS {
+                    assert!(!text.contains(word), "« {word} » in « {text} »");
+                }
+            }
+            for expected in ["Title", "Legend", "Borders", "Study area", "Scale", "North"] {
+                assert!(texts.iter().any(|t| t == expected), "{expected} in {texts:?}");
+            }
+            assert!(texts.contains(&"Statistical secrecy  (1)".to_owned()), "{texts:?}");
+            assert!(texts.contains(&"No data  (1)".to_owned()), "{texts:?}");
+            // Secret units have no circle, hence no tooltip, on a circle map.
+            assert_eq!(texts.contains(&"statistical secrecy".to_owned()), !circles, "{texts:?}");
+            assert_eq!(texts.contains(&"no data".to_owned()), !circles, "{texts:?}");
+            let french_texts = self::texts(&french);
+            assert!(french_texts.contains(&"Secret statistique  (1)".to_owned()), "{french_texts:?}");
+            assert!(french_texts.contains(&"Légende".to_owned()));
+        }
+    }
+
+    #[test]
+    fn english_legend_and_labels_write_numbers_the_english_way() {
+        let geometries = geometries();
+        let english = texts(&map_figure(&spec(&geometries, choropleth(), "hab./km²", Lang::En)));
+        assert!(english.contains(&"In hab./km²".to_owned()), "{english:?}");
+        assert!(english.contains(&"Method: Equal intervals".to_owned()), "{english:?}");
+        assert!(english.contains(&"12,345.6 hab./km²".to_owned()), "tooltip: {english:?}");
+        assert!(english.iter().any(|t| t.starts_with("[503.2") && t.contains(" – ")), "{english:?}");
+        assert!(english.iter().any(|t| t.starts_with('(') && t.contains("12,345.6]")), "{english:?}");
+        let french = texts(&map_figure(&spec(&geometries, choropleth(), "hab./km²", Lang::Fr)));
+        assert!(french.contains(&"En hab./km²".to_owned()), "{french:?}");
+        assert!(french.contains(&"Méthode : Intervalles égaux".to_owned()), "{french:?}");
+        assert!(french.contains(&"12\u{202f}345,6 hab./km²".to_owned()), "{french:?}");
+        assert!(french.iter().any(|t| t.starts_with(']') && t.contains("12\u{202f}345,6]")), "{french:?}");
+        let circles = texts(&map_figure(&spec(&geometries, Symbolisation::Circles, "", Lang::En)));
+        assert!(circles.contains(&"Values".to_owned()) && circles.contains(&"10,000.0".to_owned()), "{circles:?}");
+        assert!(circles.iter().any(|t| t.ends_with(" km")), "{circles:?}");
+    }
+
+    #[test]
+    fn an_empty_english_map_says_so_in_english() {
+        let geometries = geometries();
+        let empty = MapSpec {
+            units: Vec::new(),
+            outline: None,
+            borders: Vec::new(),
+            ..spec(&geometries, choropleth(), "", Lang::En)
+        };
+        let figure = map_figure(&empty);
+        assert!(texts(&figure).contains(&"No territory to map".to_owned()));
+    }
 }

@@ -4,6 +4,10 @@
 //! This is where domain meets drawing: it reads the pack (territories, indicators, values with
 //! secrecy applied) and calls the pure builders of [`crate::chart`] and [`crate::map`]. Nothing below
 //! it knows about packs; nothing here draws pixels.
+//!
+//! Every text a portrait writes itself (titles, table heads, CSV headers, role names) follows
+//! [`MapOptions::lang`]; the pack's own texts (indicator labels, units, sources, names) are kept as
+//! given, and slugs never depend on the language.
 
 use std::collections::BTreeSet;
 
@@ -18,6 +22,7 @@ use crate::pack::Pack;
 use crate::pack::manifest::{ItemDef, ItemKind, TemplateDef};
 use crate::palette;
 use crate::territory::Territory;
+use crate::text::Lang;
 use crate::value::Value;
 
 /// A territory by level and code.
@@ -62,6 +67,9 @@ pub struct MapOptions {
     pub extent: MapExtent,
     /// Classify every year of the indicator together, so maps of different years compare.
     pub same_breaks_across_years: bool,
+    /// Language of every text of the portrait: titles, legends, notes, table heads, layer labels,
+    /// numbers and CSV headers (French by default). The pack's own texts are kept as written.
+    pub lang: Lang,
 }
 
 impl Default for MapOptions {
@@ -72,6 +80,7 @@ impl Default for MapOptions {
             palette: palette::DEFAULT_SEQUENTIAL.to_owned(),
             extent: MapExtent::Auto,
             same_breaks_across_years: false,
+            lang: Lang::Fr,
         }
     }
 }
@@ -217,7 +226,7 @@ pub fn build_portrait(
     template: &TemplateDef,
     options: &MapOptions,
 ) -> Result<Vec<Illustration>, PortraitError> {
-    let builder = Builder::new(pack, selection)?;
+    let builder = Builder::new(pack, selection, options.lang)?;
     let mut out = Vec::with_capacity(template.items.len());
     for (index, item) in template.items.iter().enumerate() {
         if let Some(mut illustration) = builder.item(item, options)? {
@@ -233,18 +242,37 @@ struct Builder<'a> {
     selection: &'a Selection,
     territory: &'a Territory,
     zones: Vec<(&'a Territory, Role)>,
+    lang: Lang,
 }
 
-fn role_name(role: Role) -> &'static str {
+/// A territory's role in the data tables.
+fn role_name(role: Role, lang: Lang) -> &'static str {
     match role {
-        Role::Territory => "territoire",
-        Role::Comparison => "comparaison",
-        Role::Other => "autre",
+        Role::Territory => lang.pick("territoire", "territory"),
+        Role::Comparison => lang.pick("comparaison", "comparison"),
+        Role::Other => lang.pick("autre", "other"),
+    }
+}
+
+/// The header of a data table listing entries.
+fn entries_header(lang: Lang) -> Vec<String> {
+    let header = match lang {
+        Lang::Fr => ["code", "nom", "role", "annee", "valeur"],
+        Lang::En => ["code", "name", "role", "year", "value"],
+    };
+    header.map(String::from).to_vec()
+}
+
+/// "Source : X." or "Source: X.".
+fn source_line(source: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("Source : {source}."),
+        Lang::En => format!("Source: {source}."),
     }
 }
 
 impl<'a> Builder<'a> {
-    fn new(pack: &'a Pack, selection: &'a Selection) -> Result<Self, PortraitError> {
+    fn new(pack: &'a Pack, selection: &'a Selection, lang: Lang) -> Result<Self, PortraitError> {
         let find = |r: &TerritoryRef| {
             pack.territories
                 .get(&r.level, &r.code)
@@ -255,7 +283,7 @@ impl<'a> Builder<'a> {
         for zone in &selection.comparisons {
             zones.push((find(zone)?, Role::Comparison));
         }
-        Ok(Builder { pack, selection, territory, zones })
+        Ok(Builder { pack, selection, territory, zones, lang })
     }
 
     fn indicator(&self, id: &str) -> Option<&'a Indicator> {
@@ -276,9 +304,8 @@ impl<'a> Builder<'a> {
     fn source(&self, indicator: &Indicator) -> String {
         let mut s = String::new();
         if !indicator.source.is_empty() {
-            s.push_str("Source : ");
-            s.push_str(&indicator.source);
-            s.push_str(". ");
+            s.push_str(&source_line(&indicator.source, self.lang));
+            s.push(' ');
         }
         s.push_str(&self.pack.manifest.pack.attribution);
         s.trim().to_owned()
@@ -301,6 +328,7 @@ impl<'a> Builder<'a> {
             source: self.source(indicator),
             unit: indicator.unit.clone(),
             decimals: usize::from(indicator.decimals),
+            lang: self.lang,
         }
     }
 
@@ -321,10 +349,18 @@ impl<'a> Builder<'a> {
 
     fn key_figures(&self, item: &ItemDef) -> Illustration {
         let indicators: Vec<&Indicator> = item.indicators.iter().filter_map(|id| self.indicator(id)).collect();
-        let mut columns = vec!["Indicateur".to_owned(), "Unité".to_owned(), "Année".to_owned()];
+        let lang = self.lang;
+        let mut columns =
+            [lang.pick("Indicateur", "Indicator"), lang.pick("Unité", "Unit"), lang.pick("Année", "Year")]
+                .map(String::from)
+                .to_vec();
         columns.extend(self.zones.iter().map(|(t, _)| t.name.clone()));
         let mut rows = Vec::new();
-        let mut header = vec!["indicateur".to_owned(), "libelle".to_owned(), "unite".to_owned(), "annee".to_owned()];
+        let header = match lang {
+            Lang::Fr => ["indicateur", "libelle", "unite", "annee"],
+            Lang::En => ["indicator", "label", "unit", "year"],
+        };
+        let mut header = header.map(String::from).to_vec();
         header.extend(self.zones.iter().map(|(t, _)| format!("{} ({})", t.name, t.code)));
         let mut data_rows = Vec::new();
         let mut sources = BTreeSet::new();
@@ -353,32 +389,36 @@ impl<'a> Builder<'a> {
                 sources.insert(indicator.source.clone());
             }
         }
-        let mut source = sources.into_iter().map(|s| format!("Source : {s}.")).collect::<Vec<_>>().join(" ");
+        let mut source = sources.into_iter().map(|s| source_line(&s, lang)).collect::<Vec<_>>().join(" ");
         if !self.pack.manifest.pack.attribution.is_empty() {
             source.push(' ');
             source.push_str(&self.pack.manifest.pack.attribution);
         }
-        let title = item.title.clone().unwrap_or_else(|| format!("Chiffres clés — {}", self.territory.name));
+        let title = item
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{} — {}", lang.pick("Chiffres clés", "Key figures"), self.territory.name));
         let figure = chart::table_figure(&TableFigure {
             title: title.clone(),
             columns,
             rows,
             source: source.trim().to_owned(),
             highlight_column: Some(3),
+            lang,
         });
         Illustration { slug: "chiffres-cles".into(), title, figure, data: CsvTable { header, rows: data_rows } }
     }
 
-    fn entries_table(entries: &[Entry], year: i32, decimals: usize) -> CsvTable {
+    fn entries_table(entries: &[Entry], year: i32, decimals: usize, lang: Lang) -> CsvTable {
         CsvTable {
-            header: ["code", "nom", "role", "annee", "valeur"].map(String::from).to_vec(),
+            header: entries_header(lang),
             rows: entries
                 .iter()
                 .map(|e| {
                     vec![
                         CsvCell::Text(e.code.clone()),
                         CsvCell::Text(e.name.clone()),
-                        CsvCell::Text(role_name(e.role).into()),
+                        CsvCell::Text(role_name(e.role, lang).into()),
                         CsvCell::Integer(i64::from(year)),
                         CsvCell::Value { value: e.value, decimals },
                     ]
@@ -390,13 +430,16 @@ impl<'a> Builder<'a> {
     fn bar(&self, indicator: &Indicator, item: &ItemDef) -> Illustration {
         let year = self.year(indicator);
         let entries: Vec<Entry> = self.zones.iter().map(|(t, role)| self.entry(indicator, t, *role, year)).collect();
-        let title = item.title.clone().unwrap_or_else(|| format!("{} : comparaison", indicator.label));
+        let title = item.title.clone().unwrap_or_else(|| match self.lang {
+            Lang::Fr => format!("{} : comparaison", indicator.label),
+            Lang::En => format!("{}: comparison", indicator.label),
+        });
         let figure = chart::bar_chart(&self.chart_text(indicator, title.clone(), Some(year)), &entries);
         Illustration {
             slug: format!("barres-{}", indicator.id),
             title,
             figure,
-            data: Self::entries_table(&entries, year, usize::from(indicator.decimals)),
+            data: Self::entries_table(&entries, year, usize::from(indicator.decimals), self.lang),
         }
     }
 
@@ -413,9 +456,13 @@ impl<'a> Builder<'a> {
             .collect();
         // Counts of territories of different sizes only compare as indices.
         let indexed = indicator.is_count() && self.zones.len() > 1;
-        let title = item.title.clone().unwrap_or_else(|| format!("Évolution : {}", indicator.label));
+        let title = item.title.clone().unwrap_or_else(|| match self.lang {
+            Lang::Fr => format!("Évolution : {}", indicator.label),
+            Lang::En => format!("Trend: {}", indicator.label),
+        });
         let figure = chart::line_chart(&self.chart_text(indicator, title.clone(), None), &series, indexed);
         let decimals = usize::from(indicator.decimals);
+        let lang = self.lang;
         let rows = series
             .iter()
             .flat_map(|s| {
@@ -423,7 +470,7 @@ impl<'a> Builder<'a> {
                     vec![
                         CsvCell::Text(s.code.clone()),
                         CsvCell::Text(s.name.clone()),
-                        CsvCell::Text(role_name(s.role).into()),
+                        CsvCell::Text(role_name(s.role, lang).into()),
                         CsvCell::Integer(i64::from(*y)),
                         CsvCell::Value { value: *v, decimals },
                     ]
@@ -434,7 +481,7 @@ impl<'a> Builder<'a> {
             slug: format!("evolution-{}", indicator.id),
             title,
             figure,
-            data: CsvTable { header: ["code", "nom", "role", "annee", "valeur"].map(String::from).to_vec(), rows },
+            data: CsvTable { header: entries_header(lang), rows },
         }
     }
 
@@ -485,7 +532,11 @@ impl<'a> Builder<'a> {
                 > 100.0;
         let region_name = self.pack.territories.get(&region.level, &region.code).map_or("France", |t| t.name.as_str());
         let title = item.title.clone().unwrap_or_else(|| {
-            format!("{} : {} parmi les {} ({region_name})", indicator.label, self.territory.name, plural_fr(&level))
+            let (label, name, units) = (&indicator.label, &self.territory.name, plural(&level, self.lang));
+            match self.lang {
+                Lang::Fr => format!("{label} : {name} parmi les {units} ({region_name})"),
+                Lang::En => format!("{label}: {name} among the {units} ({region_name})"),
+            }
         });
         let figure = chart::position_chart(
             &self.chart_text(indicator, title.clone(), Some(year)),
@@ -499,7 +550,7 @@ impl<'a> Builder<'a> {
             slug: format!("position-{}", indicator.id),
             title,
             figure,
-            data: Self::entries_table(&all, year, usize::from(indicator.decimals)),
+            data: Self::entries_table(&all, year, usize::from(indicator.decimals), self.lang),
         }
     }
 
@@ -513,13 +564,22 @@ impl<'a> Builder<'a> {
         let comparison =
             self.zones.iter().skip(1).find(|(t, _)| t.level == Level::Region).or_else(|| self.zones.get(1));
         let comparison_values = comparison.map(|(t, _)| (t.name.clone(), values(&men, t), values(&women, t)));
-        let title = item.title.clone().unwrap_or_else(|| format!("Pyramide des âges — {}", self.territory.name));
+        let lang = self.lang;
+        let title = item
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("{} — {}", lang.pick("Pyramide des âges", "Age pyramid"), self.territory.name));
+        let subtitle = match lang {
+            Lang::Fr => format!("Population par sexe et âge, {year} (part de la population totale, %)"),
+            Lang::En => format!("Population by sex and age, {year} (share of the total population, %)"),
+        };
         let text = ChartText {
             title: title.clone(),
-            subtitle: format!("Population par sexe et âge, {year} (part de la population totale, %)"),
+            subtitle,
             source: men.first().map(|i| self.source(i)).unwrap_or_default(),
             unit: "%".into(),
             decimals: 1,
+            lang,
         };
         let figure = chart::pyramid(
             &text,
@@ -545,7 +605,10 @@ impl<'a> Builder<'a> {
             slug: "pyramide".into(),
             title,
             figure,
-            data: CsvTable { header: vec!["age".into(), "hommes".into(), "femmes".into()], rows },
+            data: CsvTable {
+                header: ["age", lang.pick("hommes", "men"), lang.pick("femmes", "women")].map(String::from).to_vec(),
+                rows,
+            },
         }
     }
 
@@ -610,13 +673,18 @@ impl<'a> Builder<'a> {
             outline: if use_territory && level == here.level { None } else { outline },
             symbolisation,
             units_layer: layer_id(&level),
-            units_label: layer_label(&level),
+            units_label: layer_label(&level, self.lang),
             width_mm: 180.0,
             height_mm: 160.0,
+            lang: self.lang,
         };
         let figure = map::map_figure(&spec);
+        let header = match self.lang {
+            Lang::Fr => ["code", "nom", "annee", "valeur"],
+            Lang::En => ["code", "name", "year", "value"],
+        };
         let data = CsvTable {
-            header: ["code", "nom", "annee", "valeur"].map(String::from).to_vec(),
+            header: header.map(String::from).to_vec(),
             rows: spec
                 .units
                 .iter()
@@ -713,15 +781,20 @@ fn unique_values(values: &[f64], method: &Method) -> Classification {
     classification
 }
 
-/// The units of a level in a sentence: « parmi les communes ».
-fn plural_fr(level: &Level) -> String {
-    match level {
-        Level::Commune => "communes".into(),
-        Level::Epci => "EPCI".into(),
-        Level::Departement => "départements".into(),
-        Level::Region => "régions".into(),
-        Level::France => "pays".into(),
-        Level::Custom(name) => format!("zones « {name} »"),
+/// The units of a level in a sentence: « parmi les communes », "among the communes".
+fn plural(level: &Level, lang: Lang) -> String {
+    match (level, lang) {
+        (Level::Commune, _) => "communes".into(),
+        (Level::Epci, Lang::Fr) => "EPCI".into(),
+        (Level::Epci, Lang::En) => "EPCIs".into(),
+        (Level::Departement, Lang::Fr) => "départements".into(),
+        (Level::Departement, Lang::En) => "departments".into(),
+        (Level::Region, Lang::Fr) => "régions".into(),
+        (Level::Region, Lang::En) => "regions".into(),
+        (Level::France, Lang::Fr) => "pays".into(),
+        (Level::France, Lang::En) => "countries".into(),
+        (Level::Custom(name), Lang::Fr) => format!("zones « {name} »"),
+        (Level::Custom(name), Lang::En) => format!("“{name}” zones"),
     }
 }
 
@@ -738,14 +811,23 @@ pub fn layer_id(level: &Level) -> String {
     }
 }
 
-/// The layer label of a level's units.
+/// The layer label of a level's units, in a language; a custom zoning keeps its own name. The layer
+/// id ([`layer_id`]) is the same in every language.
+///
+/// ```
+/// use indicarto::code::Level;
+/// use indicarto::portrait::layer_label;
+/// use indicarto::text::Lang;
+/// assert_eq!(layer_label(&Level::Departement, Lang::Fr), "Départements");
+/// assert_eq!(layer_label(&Level::Departement, Lang::En), "Departments");
+/// ```
 #[must_use]
-pub fn layer_label(level: &Level) -> String {
+pub fn layer_label(level: &Level, lang: Lang) -> String {
     match level {
         Level::Commune => "Communes".into(),
         Level::Epci => "EPCI".into(),
-        Level::Departement => "Départements".into(),
-        Level::Region => "Régions".into(),
+        Level::Departement => lang.pick("Départements", "Departments").into(),
+        Level::Region => lang.pick("Régions", "Regions").into(),
         Level::France => "France".into(),
         Level::Custom(name) => name.clone(),
     }

@@ -123,3 +123,106 @@ fn map_of_a_commune_draws_the_borders_of_its_region_only() {
     let communes = map.figure.layers.iter().find(|l| l.id == "communes").unwrap();
     assert_eq!(communes.marks.len(), 3782);
 }
+
+/// The texts of a figure a reader or a designer sees: text marks, layer labels, tooltips (territory
+/// names in tags left out: a commune may be called L'Échelle-Saint-Aurin).
+fn visible_texts(figure: &indicarto::figure::Figure) -> Vec<String> {
+    use indicarto::figure::Mark;
+    let mut out: Vec<String> = figure
+        .layers
+        .iter()
+        .flat_map(|l| &l.marks)
+        .filter_map(|m| match m {
+            Mark::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    out.extend(figure.layers.iter().map(|l| l.label.clone()));
+    out.extend(figure.tags().map(|t| t.label.clone()));
+    out
+}
+
+/// Texts that only Indicarto's French wording writes (the sample pack's own labels, units and sources
+/// are French and stay so in an English portrait).
+const FRENCH_WORDING: [&str; 22] = [
+    "Titre",
+    "Légende",
+    "Étiquettes",
+    "Quadrillage",
+    "Barres",
+    "Cellules",
+    "ecret statistique",
+    "onnée manquante",
+    "non disponible",
+    "Aucune donnée",
+    "Méthode",
+    "Chiffres clés",
+    "Indicateur",
+    "Année",
+    "Évolution :",
+    "comparaison",
+    "parmi les communes",
+    "Limites",
+    "Territoire d'étude",
+    "Échelle",
+    "Source :",
+    "base 100 en",
+];
+
+#[test]
+fn an_english_portrait_has_english_texts_and_the_same_files_and_layers() {
+    let pack = common::sample();
+    let english_options = MapOptions { lang: indicarto::text::Lang::En, ..MapOptions::default() };
+    for (level, code) in [(Level::Epci, "248000531"), (Level::Commune, "80021")] {
+        for template in ["demographie", "vie_locale"] {
+            let template = portrait::template(pack, Some(template)).unwrap();
+            let selection = selection(level.clone(), code);
+            let french = portrait::build_portrait(pack, &selection, template, &MapOptions::default()).unwrap();
+            let english = portrait::build_portrait(pack, &selection, template, &english_options).unwrap();
+            assert_eq!(french.len(), english.len());
+            for (fr, en) in french.iter().zip(&english) {
+                assert_eq!(fr.slug, en.slug, "file names do not depend on the language");
+                let ids = |i: &portrait::Illustration| i.figure.layers.iter().map(|l| l.id.clone()).collect::<Vec<_>>();
+                assert_eq!(ids(fr), ids(en), "{}", en.slug);
+                assert_eq!(fr.data.rows.len(), en.data.rows.len(), "{}", en.slug);
+                for text in visible_texts(&en.figure).iter().chain(&en.data.header) {
+                    for word in FRENCH_WORDING {
+                        assert!(!text.contains(word), "{}: « {word} » in « {text} »", en.slug);
+                    }
+                }
+                let french_texts = visible_texts(&fr.figure);
+                assert!(french_texts.iter().any(|t| t == "Titre"), "{}", fr.slug);
+                assert!(visible_texts(&en.figure).iter().any(|t| t == "Title"), "{}", en.slug);
+            }
+        }
+    }
+    let template = portrait::template(pack, Some("demographie")).unwrap();
+    let english =
+        portrait::build_portrait(pack, &selection(Level::Epci, "248000531"), template, &english_options).unwrap();
+    let titles: Vec<&str> = english.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles[0], "Key figures — CA Amiens Métropole");
+    assert_eq!(titles[1], "Trend: Population municipale");
+    assert_eq!(titles[2], "Densité de population: comparison");
+    assert!(titles[3].ends_with(": CA Amiens Métropole among the communes (Hauts-de-France)"), "{titles:?}");
+    assert_eq!(english[0].data.header[..4], ["indicator", "label", "unit", "year"]);
+    assert_eq!(english[1].data.header, ["code", "name", "role", "year", "value"]);
+    assert_eq!(english[4].data.header, ["code", "name", "year", "value"]);
+    let table = visible_texts(&english[0].figure);
+    for expected in ["Indicator", "Unit", "Year", "184,392", "68,350,798", "522.7", "-0.92"] {
+        assert!(table.iter().any(|t| t == expected), "{expected} in {table:?}");
+    }
+    let map = visible_texts(&english[4].figure);
+    assert!(map.iter().any(|t| t == "Method: Quantiles"), "{map:?}");
+    assert!(map.iter().any(|t| t.starts_with("Statistical secrecy")), "{map:?}");
+    assert!(map.iter().any(|t| t.starts_with("No data")), "{map:?}");
+    let roles: Vec<String> = english[2]
+        .data
+        .rows
+        .iter()
+        .map(|row| match &row[2] {
+            indicarto::export::csv::CsvCell::Text(role) => role.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(roles, ["territory", "comparison", "comparison", "comparison"]);
+}

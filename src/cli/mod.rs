@@ -19,6 +19,7 @@ use indicarto::palette;
 use indicarto::portrait::{self, MapExtent, MapOptions, Selection, TerritoryRef};
 use indicarto::table::csv::{self as csvin, CsvOptions, NumberCell};
 use indicarto::territory::detect_level;
+use indicarto::text::Lang;
 use indicarto::value::Value;
 
 /// Arguments of `indicarto map`.
@@ -147,9 +148,10 @@ pub fn map(args: &MapArgs) -> Result<(), String> {
         outline: None,
         symbolisation,
         units_layer: portrait::layer_id(&level),
-        units_label: portrait::layer_label(&level),
+        units_label: portrait::layer_label(&level, Lang::Fr),
         width_mm: 180.0,
         height_mm: 170.0,
+        lang: Lang::Fr,
     };
     let figure = map_figure(&spec);
     write_figure(&args.output, &figure, args.dpi)
@@ -308,6 +310,7 @@ impl RenderArgs {
             palette: self.palette.clone().unwrap_or_else(|| palette::DEFAULT_SEQUENTIAL.to_owned()),
             extent: self.extent,
             same_breaks_across_years: self.same_breaks,
+            lang: Lang::Fr,
         })
     }
 
