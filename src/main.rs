@@ -15,6 +15,7 @@ use indicarto::boundary::{self, Crs, LoadOptions};
 use indicarto::code::{IndicatorId, TerritoryCode};
 use indicarto::pack::{Pack, PackError};
 use indicarto::territory::detect_level;
+use indicarto::text::Lang;
 use indicarto::value::Value;
 
 #[derive(Parser)]
@@ -96,6 +97,9 @@ enum Command {
         /// Resolution of a PNG output.
         #[arg(long, default_value_t = 150)]
         dpi: u32,
+        /// Language of the map's legend, scale bar, layer labels and numbers.
+        #[arg(long, value_enum, ignore_case = true, default_value_t = LangArg::Fr)]
+        lang: LangArg,
         /// CRS to assume for a Shapefile without .prj (EPSG:2154…).
         #[arg(long)]
         assume_crs: Option<String>,
@@ -177,6 +181,10 @@ struct RenderOptions {
     /// `french`: `;` and decimal comma; `international`: `,` and decimal point.
     #[arg(long, value_enum, default_value_t = CsvStyle::French)]
     csv_style: CsvStyle,
+    /// Language of the figures' texts, numbers and CSV headers: `fr` or `en`. The pack's own labels,
+    /// units and sources are kept as written; file names do not change.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = LangArg::Fr)]
+    lang: LangArg,
     /// Output folder.
     #[arg(short, long)]
     output: PathBuf,
@@ -203,6 +211,7 @@ impl RenderOptions {
                 CsvStyle::French => indicarto::export::csv::CsvStyle::French,
                 CsvStyle::International => indicarto::export::csv::CsvStyle::International,
             },
+            lang: self.lang.into(),
             output: self.output,
         }
     }
@@ -244,6 +253,22 @@ enum CsvStyle {
     International,
 }
 
+/// `--lang`: the language of figure texts.
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::Fr => Lang::Fr,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -264,6 +289,7 @@ fn main() -> ExitCode {
             title,
             source,
             dpi,
+            lang,
             assume_crs,
             output,
         }) => assume_crs.as_deref().map(parse_crs).transpose().and_then(|assume_crs| {
@@ -281,6 +307,7 @@ fn main() -> ExitCode {
                 title,
                 source,
                 dpi,
+                lang: lang.into(),
                 assume_crs,
                 output,
             })

@@ -121,3 +121,100 @@ fn portrait_finishes_when_stdout_is_closed_early() {
     assert!(child.wait().unwrap().success());
     assert!(out.path().join("04-carte-part_femmes.svg").is_file());
 }
+
+/// `--lang en`: English figure texts, numbers and CSV headers, the same file names as in French.
+#[test]
+fn portrait_in_english_writes_english_texts_under_the_same_file_names() {
+    let (french_dir, english_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, lang) in [(&french_dir, None), (&english_dir, Some("EN"))] {
+        let mut command = indicarto();
+        command.current_dir(common::repo()).args([
+            "portrait",
+            "--pack",
+            "sample_data",
+            "--territory",
+            "248000531",
+            "--template",
+            "demographie",
+        ]);
+        if let Some(lang) = lang {
+            command.args(["--lang", lang]);
+        }
+        let run = command.arg("-o").arg(dir.path()).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    let names = |dir: &tempfile::TempDir| {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&french_dir), names(&english_dir));
+    let read = |dir: &tempfile::TempDir, name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+
+    let table = read(&english_dir, "01-chiffres-cles.svg");
+    roxmltree::Document::parse(&table).unwrap();
+    for expected in ["Key figures — CA Amiens Métropole", ">Indicator<", ">184,392<", "inkscape:label=\"Legend\""] {
+        assert!(table.contains(expected), "{expected}");
+    }
+    for french in ["Chiffres clés", "Indicateur", "Légende", "184\u{202f}392"] {
+        assert!(!table.contains(french), "{french}");
+    }
+    let map = read(&english_dir, "05-carte-densite.svg");
+    for expected in ["Method: Quantiles", "Statistical secrecy", "No data", "inkscape:label=\"Scale\""] {
+        assert!(map.contains(expected), "{expected}");
+    }
+    assert!(read(&french_dir, "05-carte-densite.svg").contains("Méthode : Quantiles"), "French stays the default");
+
+    // CSV headers follow the language; separators, decimal commas and markers do not.
+    let csv = read(&english_dir, "03-barres-densite.csv");
+    assert!(csv.starts_with("\u{feff}code;name;role;year;value\r\n"), "{csv}");
+    assert!(csv.contains("80;Somme;comparison;2023;91,1\r\n"), "{csv}");
+    assert!(read(&french_dir, "03-barres-densite.csv").starts_with("\u{feff}code;nom;role;annee;valeur\r\n"));
+    assert!(read(&english_dir, "01-chiffres-cles.csv").contains(";nd"), "missing values keep their marker");
+}
+
+#[test]
+fn an_unknown_language_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let run = indicarto()
+        .current_dir(common::repo())
+        .args(["portrait", "--pack", "sample_data", "--territory", "80021", "--lang", "de", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("--lang") && stderr.contains("fr") && stderr.contains("en"), "{stderr}");
+}
+
+#[test]
+fn quick_map_in_english() {
+    let out = tempfile::tempdir().unwrap();
+    let svg = out.path().join("density.svg");
+    let run = indicarto()
+        .current_dir(common::repo())
+        .args(["map", "--boundaries", "geodata/hdf_departements.shp"])
+        .args(["--data", "sample_data/data/fr_departements_population.csv", "--join", "INSEE_DEP=dep"])
+        .args(["--value", "pmun_2023", "--symbol", "circles", "--lang", "en", "-o"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let layer = |id: &str| doc.descendants().find(|n| n.attribute("id") == Some(id)).unwrap();
+    let label = |id: &str| layer(id).attribute(("http://www.inkscape.org/namespaces/inkscape", "label")).unwrap();
+    assert_eq!(label("legend"), "Legend");
+    assert_eq!(label("departements"), "Departments");
+    assert_eq!(label("departements-fond"), "Departments (background)");
+    // Circle sizes for round values under the Nord's 2.6 million inhabitants, written the English way.
+    let legend: Vec<&str> = layer("legend").descendants().filter_map(|n| n.text()).collect();
+    for expected in ["Values", "2,000,000", "500,000", "Statistical secrecy  (0)", "No data  (0)"] {
+        assert!(legend.contains(&expected), "{expected} in {legend:?}");
+    }
+    let nord = doc.descendants().find(|n| n.attribute("data-code") == Some("59")).unwrap();
+    assert_eq!(nord.attribute("data-value"), Some("2615635"), "data attributes do not depend on the language");
+}

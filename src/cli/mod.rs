@@ -37,6 +37,7 @@ pub struct MapArgs {
     pub title: Option<String>,
     pub source: Option<String>,
     pub dpi: u32,
+    pub lang: Lang,
     pub assume_crs: Option<Crs>,
     pub output: PathBuf,
 }
@@ -148,10 +149,10 @@ pub fn map(args: &MapArgs) -> Result<(), String> {
         outline: None,
         symbolisation,
         units_layer: portrait::layer_id(&level),
-        units_label: portrait::layer_label(&level, Lang::Fr),
+        units_label: portrait::layer_label(&level, args.lang),
         width_mm: 180.0,
         height_mm: 170.0,
-        lang: Lang::Fr,
+        lang: args.lang,
     };
     let figure = map_figure(&spec);
     write_figure(&args.output, &figure, args.dpi)
@@ -299,6 +300,7 @@ pub struct RenderArgs {
     pub pdf: bool,
     pub png_dpi: Option<u32>,
     pub csv_style: CsvStyle,
+    pub lang: Lang,
     pub output: PathBuf,
 }
 
@@ -310,7 +312,7 @@ impl RenderArgs {
             palette: self.palette.clone().unwrap_or_else(|| palette::DEFAULT_SEQUENTIAL.to_owned()),
             extent: self.extent,
             same_breaks_across_years: self.same_breaks,
-            lang: Lang::Fr,
+            lang: self.lang,
         })
     }
 
