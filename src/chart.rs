@@ -226,6 +226,7 @@ struct Sheet {
 impl Sheet {
     fn new(title: &str, width: f64, layers: &[LayerName], lang: Lang) -> Sheet {
         let mut figure = Figure::new(width, 0.0, title);
+        figure.lang = lang;
         for (id, fr, en) in layers {
             figure.layer(id, lang.pick(fr, en));
         }

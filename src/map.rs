@@ -164,6 +164,7 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
     const LEGEND_WIDTH: f64 = 52.0;
     let lang = spec.lang;
     let mut figure = Figure::new(spec.width_mm, spec.height_mm, &spec.title);
+    figure.lang = lang;
 
     let source_lines = crate::chart::wrap(&spec.source, spec.width_mm - 2.0 * MARGIN, 6.5);
     let sources_height = source_lines.len() as f64 * 3.0 + 2.0;

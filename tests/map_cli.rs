@@ -136,6 +136,7 @@ fn portrait_in_english_writes_english_texts_under_the_same_file_names() {
             "248000531",
             "--template",
             "demographie",
+            "--pdf",
         ]);
         if let Some(lang) = lang {
             command.args(["--lang", lang]);
@@ -174,6 +175,11 @@ fn portrait_in_english_writes_english_texts_under_the_same_file_names() {
     assert!(csv.contains("80;Somme;comparison;2023;91,1\r\n"), "{csv}");
     assert!(read(&french_dir, "03-barres-densite.csv").starts_with("\u{feff}code;nom;role;annee;valeur\r\n"));
     assert!(read(&english_dir, "01-chiffres-cles.csv").contains(";nd"), "missing values keep their marker");
+
+    // The portrait's PDF declares its language.
+    let pdf = |dir: &tempfile::TempDir| std::fs::read(dir.path().join("portrait-demographie.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&pdf(&english_dir)).contains("/Lang (en)"));
+    assert!(String::from_utf8_lossy(&pdf(&french_dir)).contains("/Lang (fr)"));
 }
 
 #[test]

@@ -221,7 +221,9 @@ fn write_figure(output: &Path, figure: &indicarto::figure::Figure, dpi: u32) -> 
     let bytes = match ext.as_deref() {
         Some("svg") => svg.text.into_bytes(),
         Some("png") => render::png_from_svg(&svg.text, dpi as f32).map_err(|e| e.to_string())?,
-        Some("pdf") => render::pdf_from_svgs(&[svg.text.as_str()], &figure.title).map_err(|e| e.to_string())?,
+        Some("pdf") => {
+            render::pdf_from_svgs(&[svg.text.as_str()], &figure.title, figure.lang).map_err(|e| e.to_string())?
+        }
         _ => return Err(format!("{} : extension attendue .svg, .png ou .pdf", output.display())),
     };
     write_atomic(output, &bytes).map_err(|e| e.to_string())

@@ -8,6 +8,7 @@ use super::csv::{CsvStyle, CsvTable, to_csv};
 use super::render;
 use super::svg::to_svg;
 use crate::figure::Figure;
+use crate::text::Lang;
 
 /// Which files to write for each illustration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +101,7 @@ pub fn write_illustration(
     }
     if formats.pdf {
         let path = target("pdf");
-        let pdf = render::pdf_from_svgs(&[svg.text.as_str()], &figure.title)
+        let pdf = render::pdf_from_svgs(&[svg.text.as_str()], &figure.title, figure.lang)
             .map_err(|source| ExportError::Render { path: path.clone(), source })?;
         write_atomic(&path, &pdf)?;
         written.push(path);
@@ -108,12 +109,13 @@ pub fn write_illustration(
     Ok((written, svg.warnings))
 }
 
-/// Writes several figures as one multi-page PDF.
+/// Writes several figures as one multi-page PDF, in the language of the first figure.
 pub fn write_pdf_document(path: &Path, figures: &[&Figure], title: &str) -> Result<(), ExportError> {
     let pages: Vec<String> = figures.iter().map(|f| to_svg(f).text).collect();
     let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
-    let pdf =
-        render::pdf_from_svgs(&refs, title).map_err(|source| ExportError::Render { path: path.to_owned(), source })?;
+    let lang = figures.first().map_or_else(Lang::default, |f| f.lang);
+    let pdf = render::pdf_from_svgs(&refs, title, lang)
+        .map_err(|source| ExportError::Render { path: path.to_owned(), source })?;
     write_atomic(path, &pdf)
 }
 

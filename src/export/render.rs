@@ -19,6 +19,8 @@ use pdf_writer::{Content, Finish as _, Name, Pdf, Rect, Ref, TextStr};
 use resvg::tiny_skia;
 use resvg::usvg::{self, fontdb};
 
+use crate::text::Lang;
+
 /// Liberation Sans 2.1.5 (SIL Open Font License 1.1, see `assets/fonts/LICENSE-LiberationFonts.txt`).
 const REGULAR_FACE: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
 const BOLD_FACE: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
@@ -224,8 +226,9 @@ fn encode_png(pixmap: &tiny_skia::Pixmap, dpi: f32) -> Result<Vec<u8>, RenderErr
 ///
 /// Drawing stays vector. Text stays text: svg2pdf embeds the subset of Liberation Sans each page uses, with
 /// a Unicode map, so the text can be selected, searched and copied. The title goes in the document
-/// information, and viewers are asked to show it instead of the file name.
-pub fn pdf_from_svgs(pages: &[&str], title: &str) -> Result<Vec<u8>, RenderError> {
+/// information, and viewers are asked to show it instead of the file name. The catalog declares `lang`,
+/// the language of the texts, for screen readers.
+pub fn pdf_from_svgs(pages: &[&str], title: &str, lang: Lang) -> Result<Vec<u8>, RenderError> {
     if pages.is_empty() {
         return Err(RenderError::NoPages);
     }
@@ -268,7 +271,7 @@ pub fn pdf_from_svgs(pages: &[&str], title: &str) -> Result<Vec<u8>, RenderError
     }
 
     let mut catalog = pdf.catalog(catalog_ref);
-    catalog.pages(page_tree_ref).lang(TextStr("fr"));
+    catalog.pages(page_tree_ref).lang(TextStr(lang.key()));
     catalog.viewer_preferences().display_doc_title(true);
     catalog.finish();
     pdf.pages(page_tree_ref).kids(page_refs).count(page_count);
@@ -503,7 +506,7 @@ mod tests {
   <rect x="10" y="10" width="50" height="50" fill="#d62728"/>
 </svg>"##;
         let figure = figure_svg(DENSITY_TEXT);
-        let pdf = pdf_from_svgs(&[&figure, a4_portrait], "Portrait de territoire").unwrap();
+        let pdf = pdf_from_svgs(&[&figure, a4_portrait], "Portrait de territoire", Lang::Fr).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert_eq!(page_count(&pdf), 2);
         // 100 mm = 283.465 pt, 50 mm = 141.732 pt; A4 = 595.276 × 841.890 pt.
@@ -514,6 +517,9 @@ mod tests {
             assert!(found.iter().zip(expected).all(|(a, b)| (a - b).abs() < 0.01), "{found:?} vs {expected:?}");
         }
         assert!(String::from_utf8_lossy(&pdf).contains("/Title (Portrait de territoire)"));
+        assert!(String::from_utf8_lossy(&pdf).contains("/Lang (fr)"));
+        let english = pdf_from_svgs(&[&figure], "Territory portrait", Lang::En).unwrap();
+        assert!(String::from_utf8_lossy(&english).contains("/Lang (en)"), "the document declares its language");
     }
 
     #[test]
@@ -523,7 +529,7 @@ mod tests {
         let path = directory.path().join("figure.pdf");
         let figure = figure_svg(DENSITY_TEXT);
         let second = figure_svg("Page 2 : part des 75 ans ou plus");
-        std::fs::write(&path, pdf_from_svgs(&[&figure, &second], "Densité de population").unwrap()).unwrap();
+        std::fs::write(&path, pdf_from_svgs(&[&figure, &second], "Densité de population", Lang::Fr).unwrap()).unwrap();
         pdftotext.arg(&path).arg("-");
         // Extractors write the thin no-break space as it is or as a space.
         let text = run(pdftotext).replace(['\u{202f}', '\u{a0}'], " ");
@@ -550,7 +556,7 @@ mod tests {
         let directory = tempfile::tempdir().unwrap();
         let pdf_path = directory.path().join("figure.pdf");
         let svg = figure_svg(DENSITY_TEXT);
-        std::fs::write(&pdf_path, pdf_from_svgs(&[&svg], "Figure").unwrap()).unwrap();
+        std::fs::write(&pdf_path, pdf_from_svgs(&[&svg], "Figure", Lang::Fr).unwrap()).unwrap();
         let dpi = 96.0;
         pdftoppm.args(["-png", "-r", "96", "-singlefile"]).arg(&pdf_path).arg(directory.path().join("page"));
         run(pdftoppm);
@@ -572,14 +578,20 @@ mod tests {
     fn outputs_are_byte_stable() {
         let svg = figure_svg(DENSITY_TEXT);
         assert_eq!(png_from_svg(&svg, 150.0).unwrap(), png_from_svg(&svg, 150.0).unwrap());
-        assert_eq!(pdf_from_svgs(&[&svg, &svg], "Figure").unwrap(), pdf_from_svgs(&[&svg, &svg], "Figure").unwrap());
+        assert_eq!(
+            pdf_from_svgs(&[&svg, &svg], "Figure", Lang::Fr).unwrap(),
+            pdf_from_svgs(&[&svg, &svg], "Figure", Lang::Fr).unwrap()
+        );
     }
 
     #[test]
     fn unreadable_svg_is_an_error() {
         for garbage in ["pas du SVG", "<svg", "<html xmlns=\"http://www.w3.org/1999/xhtml\"/>", "\u{0}\u{1}"] {
             assert!(matches!(png_from_svg(garbage, 96.0), Err(RenderError::InvalidSvg(_))), "{garbage:?}");
-            assert!(matches!(pdf_from_svgs(&[garbage], "x"), Err(RenderError::Page { page: 1, .. })), "{garbage:?}");
+            assert!(
+                matches!(pdf_from_svgs(&[garbage], "x", Lang::Fr), Err(RenderError::Page { page: 1, .. })),
+                "{garbage:?}"
+            );
         }
     }
 
@@ -595,7 +607,7 @@ mod tests {
         for size in [r#"width="0mm" height="50mm""#, r#"width="100mm" height="0""#, r#"width="-5mm" height="5mm""#] {
             let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" {size}><rect width="1" height="1"/></svg>"#);
             assert!(matches!(png_from_svg(&svg, 96.0), Err(RenderError::InvalidPageSize)), "{size}");
-            let error = pdf_from_svgs(&[&figure_svg("1"), &svg], "x").unwrap_err();
+            let error = pdf_from_svgs(&[&figure_svg("1"), &svg], "x", Lang::Fr).unwrap_err();
             assert!(error.to_string().starts_with("page 2 : taille de page invalide"), "{error}");
         }
         let tiny = r#"<svg xmlns="http://www.w3.org/2000/svg" width="0.1mm" height="0.1mm"/>"#;
@@ -614,7 +626,7 @@ mod tests {
 
     #[test]
     fn pdf_without_pages_is_an_error() {
-        assert!(matches!(pdf_from_svgs(&[], "Vide"), Err(RenderError::NoPages)));
+        assert!(matches!(pdf_from_svgs(&[], "Vide", Lang::Fr), Err(RenderError::NoPages)));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! Charts, tables and maps are built as figures by [`crate::portrait`]; the screen and every
 //! exporter read only figures, never domain types. Coordinates are millimetres from the top-left
 //! corner of the page, y downwards. Building a figure is pure and deterministic. This module depends
-//! on nothing else in the crate.
+//! on nothing else in the crate but [`Lang`], the language a figure declares.
+
+use crate::text::Lang;
 
 /// An sRGB colour, opaque; transparency is carried separately (`fill_opacity`) because design tools
 /// handle `rgba()` poorly.
@@ -247,6 +249,8 @@ pub struct Figure {
     pub height_mm: f64,
     /// Document title (the SVG `<title>`, the PDF title).
     pub title: String,
+    /// Language of the figure's texts, declared in its PDF for screen readers; French by default.
+    pub lang: Lang,
     /// Layers, drawn in order.
     pub layers: Vec<Layer>,
 }
@@ -258,7 +262,7 @@ impl Figure {
     /// An empty page.
     #[must_use]
     pub fn new(width_mm: f64, height_mm: f64, title: &str) -> Figure {
-        Figure { width_mm, height_mm, title: title.to_owned(), layers: Vec::new() }
+        Figure { width_mm, height_mm, title: title.to_owned(), lang: Lang::default(), layers: Vec::new() }
     }
 
     /// The layer with this id, created at the top if absent.
