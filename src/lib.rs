@@ -17,6 +17,9 @@ pub mod code;
 pub mod diagnostics;
 pub mod export;
 pub mod figure;
+/// The desktop window (egui), only with the `gui` feature; nothing else in the library uses it.
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod indicator;
 pub mod map;
 pub mod pack;

@@ -1,10 +1,8 @@
 //! The `indicarto` binary: the desktop application when run without a subcommand (with the `gui`
 //! feature), and the headless command line (`check`, `info`, `values`). Only this file and
-//! `gui/` may print or exit; the library returns errors and warnings.
+//! the window may print or exit; the library returns errors and warnings.
 
 mod cli;
-#[cfg(feature = "gui")]
-mod gui;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -336,7 +334,7 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn run_gui() -> ExitCode {
-    match gui::run() {
+    match indicarto::gui::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("erreur : impossible d'ouvrir la fenêtre ({e})");

@@ -1,0 +1,905 @@
+//! The window: reads [`AppState`] and emits [`Action`]s. Nothing here changes the analysis
+//! directly, so the flows tested in `tests.rs` are those a user clicks through.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, Pos2, Rect, Sense, Vec2, emath::TSTransform};
+use serde::{Deserialize, Serialize};
+
+use crate::classify::classify;
+use crate::code::Level;
+use crate::export::csv::CsvStyle;
+use crate::export::files::{Formats, slug};
+use crate::figure::Figure;
+use crate::portrait::{MapExtent, TerritoryRef};
+use crate::text::{Lang, format_fr};
+
+use super::paint::{self, PreparedFigure, TessellationCache};
+use super::state::{Action, AppState, ExportRequest, Severity, methods};
+
+/// Preferences kept between sessions (in eframe's storage, in the platform's config folder).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Settings {
+    /// Packs opened lately, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Last export folder.
+    pub export_dir: Option<PathBuf>,
+}
+
+const SETTINGS_KEY: &str = "indicarto-settings";
+const MAX_RECENT: usize = 8;
+
+/// Which view fills the centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Every figure of the portrait, in a grid.
+    Portrait,
+    /// One figure, large, with pan and zoom.
+    Focus(usize),
+}
+
+/// The export dialog's draft: one checkbox per format.
+#[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools, reason = "each bool is one checkbox of the dialog")]
+pub struct ExportDraft {
+    /// Folder, as typed.
+    pub dir: String,
+    /// SVG.
+    pub svg: bool,
+    /// PNG.
+    pub png: bool,
+    /// PNG resolution.
+    pub dpi: u32,
+    /// PDF per figure.
+    pub pdf: bool,
+    /// One PDF for the portrait.
+    pub portrait_pdf: bool,
+    /// CSV.
+    pub csv: bool,
+    /// International CSV (`,` and `.`).
+    pub international: bool,
+    /// Level of a batch.
+    pub batch_level: Option<Level>,
+}
+
+impl ExportDraft {
+    fn formats(&self) -> Formats {
+        Formats { svg: self.svg, csv: self.csv, png_dpi: self.png.then_some(self.dpi), pdf: self.pdf }
+    }
+}
+
+/// UI-only state: what is typed, what is open, how the map is zoomed.
+pub struct IndicartoApp {
+    /// The analysis and its jobs.
+    pub state: AppState,
+    settings: Settings,
+    /// The search field.
+    pub search: String,
+    /// The centre view.
+    pub view: View,
+    /// The export dialog, when open.
+    pub export: Option<ExportDraft>,
+    /// The "open" dialog's path, when open.
+    pub open_dialog: Option<String>,
+    prepared: Vec<PreparedFigure>,
+    prepared_revision: u64,
+    cache: TessellationCache,
+    /// Zoom and pan of the focused figure, relative to fitting the view.
+    pub focus_view: TSTransform,
+    /// Time spent preparing figures for the last revision (ms).
+    pub prepare_ms: f64,
+    focus_search: bool,
+}
+
+impl IndicartoApp {
+    /// The application, loading the bundled sample in the background.
+    #[must_use]
+    pub fn new(ctx: &egui::Context, storage: Option<&dyn eframe::Storage>, sample: PathBuf) -> Self {
+        let repaint = ctx.clone();
+        let mut state = AppState::new(sample, Arc::new(move || repaint.request_repaint()));
+        state.apply(Action::Reset);
+        let settings = storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        Self::with_state(state, settings)
+    }
+
+    /// The application over a given state (tests).
+    #[must_use]
+    pub fn with_state(state: AppState, settings: Settings) -> Self {
+        IndicartoApp {
+            state,
+            settings,
+            search: String::new(),
+            view: View::Portrait,
+            export: None,
+            open_dialog: None,
+            prepared: Vec::new(),
+            prepared_revision: 0,
+            cache: TessellationCache::default(),
+            focus_view: TSTransform::IDENTITY,
+            prepare_ms: 0.0,
+            focus_search: false,
+        }
+    }
+
+    /// Applies an action, remembering what the preferences need.
+    pub fn apply(&mut self, action: Action) {
+        if let Action::OpenPack(path) = &action {
+            self.settings.recent.retain(|p| p != path);
+            self.settings.recent.insert(0, path.clone());
+            self.settings.recent.truncate(MAX_RECENT);
+        }
+        if matches!(action, Action::SelectTerritory(_) | Action::SetTemplate(_) | Action::Reset | Action::OpenPack(_)) {
+            self.view = View::Portrait;
+            self.focus_view = TSTransform::IDENTITY;
+        }
+        if let Action::Export(request) = &action {
+            self.settings.export_dir = Some(request.dir.clone());
+        }
+        self.state.apply(action);
+    }
+
+    /// Per-frame work outside drawing: background results, figure preparation.
+    pub fn logic(&mut self) {
+        self.state.poll();
+        if self.prepared_revision != self.state.revision {
+            let start = std::time::Instant::now();
+            self.prepared = self.state.portrait().iter().map(|i| paint::prepare(&i.figure, &mut self.cache)).collect();
+            self.cache.prune();
+            self.prepared_revision = self.state.revision;
+            self.prepare_ms = start.elapsed().as_secs_f64() * 1000.0;
+            if let View::Focus(i) = self.view
+                && i >= self.prepared.len()
+            {
+                self.view = View::Portrait;
+            }
+        }
+    }
+
+    /// Draws the whole window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.logic();
+        let mut actions = Vec::new();
+        self.shortcuts(ui, &mut actions);
+        Self::dropped_files(ui, &mut actions);
+        egui::Panel::top("barre").show(ui, |ui| self.toolbar_ui(ui, &mut actions));
+        if !self.state.messages.is_empty() {
+            egui::Panel::bottom("messages").resizable(true).show(ui, |ui| self.messages_ui(ui, &mut actions));
+        }
+        egui::Panel::left("choix").resizable(true).default_size(310.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui, &mut actions));
+        });
+        egui::CentralPanel::default().show(ui, |ui| self.centre_ui(ui, &mut actions));
+        self.export_window(ui.ctx(), &mut actions);
+        self.open_window(ui.ctx(), &mut actions);
+        for action in actions {
+            self.apply(action);
+        }
+        if self.state.busy() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn shortcuts(&mut self, ui: &egui::Ui, actions: &mut Vec<Action>) {
+        let (open, export, search, undo) = ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z),
+            )
+        });
+        if open {
+            self.open_dialog = Some(self.state.pack_path.display().to_string());
+        }
+        if export {
+            self.open_export();
+        }
+        if search {
+            self.focus_search = true;
+        }
+        if undo {
+            actions.push(Action::Undo);
+        }
+    }
+
+    fn dropped_files(ui: &egui::Ui, actions: &mut Vec<Action>) {
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            actions.push(Action::OpenPack(path));
+        }
+    }
+
+    fn open_export(&mut self) {
+        let default_dir = self.settings.export_dir.clone().unwrap_or_else(default_export_dir);
+        let territory = self
+            .state
+            .draft()
+            .and_then(|d| self.state.territory(&d.territory))
+            .map(|t| slug(&format!("{}-{}", t.code, t.name)))
+            .unwrap_or_default();
+        let dir = if territory.is_empty() { default_dir } else { default_dir.join(territory) };
+        self.export = Some(ExportDraft {
+            dir: dir.display().to_string(),
+            svg: true,
+            png: false,
+            dpi: 150,
+            pdf: false,
+            portrait_pdf: true,
+            csv: true,
+            international: false,
+            batch_level: None,
+        });
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.strong("Indicarto");
+            ui.separator();
+            if ui
+                .button("Ouvrir un pack…")
+                .on_hover_text("Ctrl+O ; ou déposez un dossier de pack sur la fenêtre")
+                .clicked()
+            {
+                self.open_dialog = Some(self.state.pack_path.display().to_string());
+            }
+            let can_export = !self.state.portrait().is_empty();
+            if ui.add_enabled(can_export, egui::Button::new("Exporter…")).on_hover_text("Ctrl+E").clicked() {
+                self.open_export();
+            }
+            if ui.add_enabled(self.state.can_undo(), egui::Button::new("Annuler")).on_hover_text("Ctrl+Z").clicked() {
+                actions.push(Action::Undo);
+            }
+            if ui
+                .button("Réinitialiser")
+                .on_hover_text("Revient à l'exemple Hauts-de-France et aux réglages par défaut")
+                .clicked()
+            {
+                actions.push(Action::Reset);
+            }
+            ui.separator();
+            if let Some(path) = &self.state.loading {
+                ui.spinner();
+                ui.label(format!("Chargement de {}…", short_path(path)));
+            } else if let Some(pack) = self.state.pack() {
+                ui.label(&pack.manifest.pack.title).on_hover_text(self.state.pack_path.display().to_string());
+            }
+            if self.state.exporting > 0 {
+                ui.spinner();
+                ui.label("Export en cours…");
+            }
+        });
+    }
+
+    fn messages_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.strong("Messages");
+            if ui.small_button("Tout effacer").clicked() {
+                for i in (0..self.state.messages.len()).rev() {
+                    actions.push(Action::DismissMessage(i));
+                }
+            }
+        });
+        egui::ScrollArea::vertical().max_height(140.0).show(ui, |ui| {
+            for (i, message) in self.state.messages.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    if ui.small_button("×").on_hover_text("Effacer ce message").clicked() {
+                        actions.push(Action::DismissMessage(i));
+                    }
+                    let (label, color) = match message.severity {
+                        Severity::Error => ("Erreur", ui.visuals().error_fg_color),
+                        Severity::Warning => ("Attention", ui.visuals().warn_fg_color),
+                        Severity::Info => ("Fait", ui.visuals().text_color()),
+                    };
+                    ui.colored_label(color, format!("{label} : {}", message.text));
+                });
+            }
+        });
+    }
+
+    #[allow(clippy::too_many_lines, reason = "the side panel reads top to bottom as it is shown")]
+    fn controls_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let Some(draft) = self.state.draft().cloned() else {
+            if self.state.loading.is_some() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Chargement des données…");
+                });
+            }
+            return;
+        };
+        ui.heading("Territoire");
+        let label = ui.label("Rechercher (nom ou code)");
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut self.search).hint_text("ex. amiens, 80021, somme"))
+            .labelled_by(label.id);
+        if self.focus_search {
+            field.request_focus();
+            self.focus_search = false;
+        }
+        if !self.search.trim().is_empty() {
+            let hits = self.state.search(&self.search, 12);
+            if hits.is_empty() {
+                ui.weak("Aucun territoire ne correspond.");
+            }
+            for hit in hits {
+                let name = self.state.display_name(&hit);
+                ui.horizontal(|ui| {
+                    if ui.button(&name).on_hover_text("Choisir comme territoire d'analyse").clicked() {
+                        actions.push(Action::SelectTerritory(hit.clone()));
+                        self.search.clear();
+                    }
+                    if hit != draft.territory {
+                        let describe = format!("Ajouter {name} aux zones de comparaison");
+                        let add = ui.small_button("+ comparer").on_hover_text(&describe);
+                        // Screen readers and tests need to know which "+ comparer" this is.
+                        add.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &describe));
+                        if add.clicked() {
+                            actions.push(Action::AddComparison(hit.clone()));
+                        }
+                    }
+                });
+            }
+        }
+        ui.add_space(4.0);
+        ui.label(egui::RichText::new(self.state.display_name(&draft.territory)).strong().size(16.0));
+
+        ui.add_space(6.0);
+        ui.label("Zones de comparaison");
+        ui.horizontal_wrapped(|ui| {
+            for zone in &draft.comparisons {
+                let name = self.state.display_name(zone);
+                if ui.button(format!("{name}  ×")).on_hover_text(format!("Retirer {name}")).clicked() {
+                    actions.push(Action::RemoveComparison(zone.clone()));
+                }
+            }
+            if draft.comparisons.is_empty() {
+                ui.weak("aucune : ajoutez-en par la recherche");
+            }
+        });
+
+        ui.separator();
+        ui.heading("Projet");
+        if let Some(pack) = self.state.pack() {
+            let current = pack.manifest.templates.iter().find(|t| t.id == draft.template);
+            let label = ui.label("Modèle de portrait");
+            egui::ComboBox::from_id_salt("modele")
+                .selected_text(current.map_or(draft.template.clone(), |t| t.title.clone()))
+                .width(270.0)
+                .show_ui(ui, |ui| {
+                    for t in &pack.manifest.templates {
+                        if ui.selectable_label(t.id == draft.template, &t.title).on_hover_text(&t.description).clicked()
+                        {
+                            actions.push(Action::SetTemplate(t.id.clone()));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let mut years: Vec<i32> = pack.store.indicators().flat_map(|i| i.years.iter().copied()).collect();
+            years.sort_unstable();
+            years.dedup();
+            let label = ui.label("Année");
+            egui::ComboBox::from_id_salt("annee")
+                .selected_text(draft.year.map_or("la plus récente".to_owned(), |y| y.to_string()))
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(draft.year.is_none(), "la plus récente").clicked() {
+                        actions.push(Action::SetYear(None));
+                    }
+                    for y in years.iter().rev() {
+                        if ui.selectable_label(draft.year == Some(*y), y.to_string()).clicked() {
+                            actions.push(Action::SetYear(Some(*y)));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        }
+
+        ui.separator();
+        ui.heading("Cartes");
+        self.classification_ui(ui, &draft, actions);
+
+        ui.separator();
+        self.indicators_ui(ui);
+    }
+
+    fn classification_ui(&self, ui: &mut egui::Ui, draft: &super::state::Draft, actions: &mut Vec<Action>) {
+        let options = &draft.options;
+        let label = ui.label("Méthode de classification");
+        egui::ComboBox::from_id_salt("methode")
+            .selected_text(options.method.label_fr())
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for method in methods() {
+                    if ui.selectable_label(options.method == method, method.label_fr()).clicked() {
+                        actions.push(Action::SetMethod(method));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if options.method.uses_class_count() {
+            let mut classes = options.classes;
+            let label = ui.label("Nombre de classes");
+            let slider = ui.add(egui::Slider::new(&mut classes, 3..=9)).labelled_by(label.id);
+            if slider.changed() {
+                actions.push(Action::SetClasses(classes));
+            }
+        }
+        let label = ui.label("Palette");
+        egui::ComboBox::from_id_salt("palette")
+            .selected_text(&options.palette)
+            .show_ui(ui, |ui| {
+                for p in crate::palette::all() {
+                    let text = if p.colorblind_safe { format!("{} (daltonisme)", p.name) } else { p.name.to_owned() };
+                    if ui.selectable_label(options.palette == p.name, text).clicked() {
+                        actions.push(Action::SetPalette(p.name.to_owned()));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.horizontal(|ui| {
+            for (extent, text) in
+                [(MapExtent::Auto, "Automatique"), (MapExtent::Territory, "Territoire"), (MapExtent::Region, "Région")]
+            {
+                if ui
+                    .selectable_label(options.extent == extent, text)
+                    .on_hover_text("Unités montrées par les cartes")
+                    .clicked()
+                {
+                    actions.push(Action::SetExtent(extent));
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Langue des figures");
+            for (lang, text) in [(Lang::Fr, "Français"), (Lang::En, "English")] {
+                if ui.selectable_label(options.lang == lang, text).clicked() {
+                    actions.push(Action::SetLang(lang));
+                }
+            }
+        });
+        let mut same = options.same_breaks_across_years;
+        if ui.checkbox(&mut same, "Mêmes classes pour toutes les années").changed() {
+            actions.push(Action::SetSameBreaks(same));
+        }
+        if let Some(figure) = self.state.portrait().iter().find(|i| i.slug.contains("carte-")).map(|i| &i.figure) {
+            histogram_ui(ui, figure, options);
+        }
+    }
+
+    fn indicators_ui(&self, ui: &mut egui::Ui) {
+        let Some(pack) = self.state.pack() else { return };
+        egui::CollapsingHeader::new("Indicateurs du pack").default_open(false).show(ui, |ui| {
+            let mut themes: std::collections::BTreeMap<&str, Vec<&crate::indicator::Indicator>> =
+                std::collections::BTreeMap::new();
+            for indicator in pack.store.indicators() {
+                let theme = if indicator.theme.is_empty() { "Sans thème" } else { indicator.theme.as_str() };
+                themes.entry(theme).or_default().push(indicator);
+            }
+            for (theme, indicators) in themes {
+                egui::CollapsingHeader::new(theme).show(ui, |ui| {
+                    for i in indicators {
+                        let years = match (i.years.first(), i.years.last()) {
+                            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+                            (Some(a), _) => a.to_string(),
+                            _ => "—".to_owned(),
+                        };
+                        ui.label(&i.label).on_hover_ui(|ui| {
+                            ui.strong(&i.label);
+                            if !i.definition.is_empty() {
+                                ui.label(&i.definition);
+                            }
+                            ui.label(format!("Unité : {}", if i.unit.is_empty() { "—" } else { &i.unit }));
+                            ui.label(format!("Années : {years}"));
+                            if !i.source.is_empty() {
+                                ui.label(format!("Source : {}", i.source));
+                            }
+                        });
+                    }
+                });
+            }
+        });
+        if !pack.warnings.is_empty() {
+            egui::CollapsingHeader::new(format!("Données : {} avertissement(s)", pack.warnings.len())).show(ui, |ui| {
+                for w in &pack.warnings {
+                    ui.label(w.to_string());
+                }
+            });
+        }
+    }
+
+    fn centre_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        if self.state.draft().is_none() {
+            ui.centered_and_justified(|ui| {
+                if self.state.loading.is_some() {
+                    ui.spinner();
+                } else {
+                    ui.label("Aucun pack ouvert : « Ouvrir un pack… » ou « Réinitialiser ».");
+                }
+            });
+            return;
+        }
+        match self.view {
+            View::Portrait => self.grid_ui(ui, actions),
+            View::Focus(index) => self.focus_ui(ui, index, actions),
+        }
+    }
+
+    fn grid_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let columns = if ui.available_width() > 1100.0 { 2 } else { 1 };
+        let card_width = (ui.available_width() - 24.0) / columns as f32 - 8.0;
+        let mut focus = None;
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::Grid::new("portrait").num_columns(columns).spacing([12.0, 16.0]).show(ui, |ui| {
+                let portrait = self.state.portrait();
+                for (index, (illustration, prepared)) in portrait.iter().zip(&self.prepared).enumerate() {
+                    ui.vertical(|ui| {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .small_button("Agrandir")
+                                .on_hover_text(format!("Agrandir « {} »", illustration.title))
+                                .clicked()
+                            {
+                                focus = Some(index);
+                            }
+                            ui.add(egui::Label::new(egui::RichText::new(&illustration.title).strong()).truncate());
+                        });
+                        let scale = card_width / prepared.size_mm.x;
+                        if let Some(action) = figure_ui(
+                            ui,
+                            &illustration.figure,
+                            prepared,
+                            Vec2::new(card_width, prepared.size_mm.y * scale),
+                            None,
+                        ) {
+                            actions.push(action);
+                        }
+                    });
+                    if (index + 1) % columns == 0 {
+                        ui.end_row();
+                    }
+                }
+            });
+        });
+        if let Some(index) = focus {
+            self.view = View::Focus(index);
+            self.focus_view = TSTransform::IDENTITY;
+        }
+    }
+
+    fn focus_ui(&mut self, ui: &mut egui::Ui, index: usize, actions: &mut Vec<Action>) {
+        let (Some(illustration), Some(prepared)) = (self.state.portrait().get(index), self.prepared.get(index)) else {
+            self.view = View::Portrait;
+            return;
+        };
+        let mut back = false;
+        ui.horizontal(|ui| {
+            back = ui.button("Retour au portrait").clicked();
+            ui.strong(&illustration.title);
+            ui.weak("molette : zoom ; glisser : déplacer ; double-clic : recadrer");
+        });
+        let mut view = self.focus_view;
+        if let Some(action) = figure_ui(ui, &illustration.figure, prepared, ui.available_size(), Some(&mut view)) {
+            actions.push(action);
+        }
+        self.focus_view = view;
+        if back {
+            self.view = View::Portrait;
+        }
+    }
+
+    fn export_window(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some(mut draft) = self.export.take() else { return };
+        let mut open = true;
+        let mut close = false;
+        let levels: Vec<Level> =
+            self.state.pack().map(|p| p.territories.levels().map(|l| l.level.clone()).collect()).unwrap_or_default();
+        let focused = match self.view {
+            View::Focus(i) => Some(i),
+            View::Portrait => None,
+        };
+        egui::Window::new("Exporter").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            let label = ui.label("Dossier d'export");
+            ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut draft.svg, "SVG (Inkscape, Illustrator)");
+                ui.checkbox(&mut draft.csv, "CSV");
+                ui.checkbox(&mut draft.pdf, "PDF");
+            });
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut draft.png, "PNG");
+                ui.add_enabled(draft.png, egui::DragValue::new(&mut draft.dpi).range(72..=600).suffix(" dpi"));
+            });
+            ui.checkbox(&mut draft.portrait_pdf, "Un PDF de tout le portrait");
+            ui.checkbox(&mut draft.international, "CSV international (« , » et « . »)");
+            ui.separator();
+            let request = |only: Option<usize>| ExportRequest {
+                dir: PathBuf::from(draft.dir.trim()),
+                formats: draft.formats(),
+                portrait_pdf: draft.portrait_pdf && only.is_none(),
+                csv_style: if draft.international { CsvStyle::International } else { CsvStyle::French },
+                only,
+            };
+            ui.horizontal(|ui| {
+                if ui.button("Exporter le portrait").clicked() {
+                    actions.push(Action::Export(request(None)));
+                    close = true;
+                }
+                if let Some(i) = focused
+                    && ui.button("Exporter la figure affichée").clicked()
+                {
+                    actions.push(Action::Export(request(Some(i))));
+                    close = true;
+                }
+            });
+            ui.separator();
+            ui.label("Un portrait par territoire d'un niveau, dans des sous-dossiers :");
+            ui.horizontal(|ui| {
+                let label = ui.label("Niveau");
+                egui::ComboBox::from_id_salt("niveau-lot")
+                    .selected_text(draft.batch_level.as_ref().map_or("niveau…".to_owned(), |l| l.label_fr().to_owned()))
+                    .show_ui(ui, |ui| {
+                        for level in &levels {
+                            if ui
+                                .selectable_label(draft.batch_level.as_ref() == Some(level), level.label_fr())
+                                .clicked()
+                            {
+                                draft.batch_level = Some(level.clone());
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let can = draft.batch_level.is_some() && self.state.batch.is_none();
+                if ui.add_enabled(can, egui::Button::new("Exporter le lot")).clicked()
+                    && let Some(level) = draft.batch_level.clone()
+                {
+                    actions.push(Action::Batch {
+                        level,
+                        dir: PathBuf::from(draft.dir.trim()),
+                        formats: draft.formats(),
+                    });
+                }
+            });
+            if let Some(batch) = &self.state.batch {
+                let done = batch.done.load(std::sync::atomic::Ordering::Relaxed);
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::ProgressBar::new(done as f32 / batch.total.max(1) as f32)
+                            .text(format!("{done} / {}", batch.total))
+                            .desired_width(300.0),
+                    );
+                    if ui.button("Interrompre").clicked() {
+                        actions.push(Action::CancelBatch);
+                    }
+                });
+            }
+        });
+        if open && !close {
+            self.export = Some(draft);
+        }
+    }
+
+    fn open_window(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some(mut path) = self.open_dialog.take() else { return };
+        let mut open = true;
+        let mut done = false;
+        egui::Window::new("Ouvrir un pack").open(&mut open).collapsible(false).show(ctx, |ui| {
+            let label = ui.label("Dossier du pack (ou son pack.toml)");
+            ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
+            if ui.button("Ouvrir").clicked() {
+                actions.push(Action::OpenPack(PathBuf::from(path.trim())));
+                done = true;
+            }
+            if !self.settings.recent.is_empty() {
+                ui.separator();
+                ui.label("Récents");
+                for recent in &self.settings.recent {
+                    if ui.button(recent.display().to_string()).clicked() {
+                        actions.push(Action::OpenPack(recent.clone()));
+                        done = true;
+                    }
+                }
+            }
+        });
+        if open && !done {
+            self.open_dialog = Some(path);
+        }
+    }
+}
+
+impl eframe::App for IndicartoApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        IndicartoApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+fn short_path(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn default_export_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
+    home.unwrap_or_else(|| PathBuf::from(".")).join("Indicarto")
+}
+
+/// The level of the units a map layer shows, from its id.
+fn level_of_layer(id: &str) -> Option<Level> {
+    match id {
+        "communes" => Some(Level::Commune),
+        "epci" => Some(Level::Epci),
+        "departements" => Some(Level::Departement),
+        "regions" => Some(Level::Region),
+        _ => None,
+    }
+}
+
+/// Paints a figure in `size`, with hover tooltip and outline; with `view`, pan and zoom. Returns
+/// the action of a click on a map unit.
+fn figure_ui(
+    ui: &mut egui::Ui,
+    figure: &Figure,
+    prepared: &PreparedFigure,
+    size: Vec2,
+    view: Option<&mut TSTransform>,
+) -> Option<Action> {
+    let sense = if view.is_some() { Sense::click_and_drag() } else { Sense::click() };
+    let (rect, response) = ui.allocate_exact_size(size, sense);
+    if !ui.is_rect_visible(rect) {
+        return None;
+    }
+    let fit = (rect.width() / prepared.size_mm.x).min(rect.height() / prepared.size_mm.y);
+    let offset = rect.center() - prepared.size_mm * fit / 2.0;
+    let base = TSTransform::new(offset.to_vec2(), fit);
+    let mut transform = base;
+    if let Some(view) = view {
+        if response.dragged() {
+            *view = TSTransform::from_translation(response.drag_delta()) * *view;
+        }
+        if response.double_clicked() {
+            *view = TSTransform::IDENTITY;
+        }
+        if response.hovered() {
+            let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+            let factor = zoom * (scroll / 200.0).exp();
+            if (factor - 1.0).abs() > 1e-4
+                && let Some(pointer) = response.hover_pos()
+            {
+                let zoomed = (view.scaling * factor).clamp(0.5, 40.0) / view.scaling;
+                *view = TSTransform::from_translation(pointer.to_vec2())
+                    * TSTransform::from_scaling(zoomed)
+                    * TSTransform::from_translation(-pointer.to_vec2())
+                    * *view;
+            }
+        }
+        transform = *view * base;
+    }
+    let painter = ui.painter_at(rect);
+    paint::paint(&painter, prepared, transform);
+    let hovered = response.hover_pos()?;
+    let at = transform.inverse() * hovered;
+    let (layer, tag, outline) = paint::hit(figure, prepared, at)?;
+    for ring in outline {
+        let points: Vec<Pos2> = ring.into_iter().map(|p| transform * p).collect();
+        painter.add(egui::Shape::closed_line(points, egui::Stroke::new(2.0, Color32::from_rgb(20, 20, 20))));
+    }
+    let level = level_of_layer(layer);
+    let mut tooltip = response.clone().on_hover_ui_at_pointer(|ui| {
+        ui.strong(&tag.name);
+        if !tag.code.is_empty() && level.is_some() {
+            ui.label(format!("code {}", tag.code));
+        }
+        if !tag.label.is_empty() {
+            ui.label(&tag.label);
+        } else if let Some(status) = tag.status {
+            ui.label(if status == "secret" { "secret statistique" } else { "donnée non disponible" });
+        }
+        if level.is_some() {
+            ui.weak("clic : en faire le territoire d'analyse");
+        }
+    });
+    tooltip = tooltip.on_hover_cursor(if level.is_some() {
+        egui::CursorIcon::PointingHand
+    } else {
+        egui::CursorIcon::Default
+    });
+    if tooltip.clicked()
+        && let Some(level) = level
+    {
+        return Some(Action::SelectTerritory(TerritoryRef::new(level, &tag.code)));
+    }
+    None
+}
+
+/// The values of a map, their distribution and the class breaks in the class colours, redrawn as
+/// the classification changes. Skewed positive values (densities, populations) are shown on a
+/// logarithmic axis, else every unit would fall in the first bar.
+fn histogram_ui(ui: &mut egui::Ui, figure: &Figure, options: &crate::portrait::MapOptions) {
+    const BINS: usize = 40;
+    let units = figure.layers.iter().find(|l| level_of_layer(&l.id).is_some());
+    let Some(units) = units else { return };
+    let mut values: Vec<f64> = units
+        .marks
+        .iter()
+        .filter_map(|m| match m {
+            crate::figure::Mark::Path { tag: Some(t), .. } | crate::figure::Mark::Circle { tag: Some(t), .. } => {
+                t.value.as_deref().and_then(|v| v.parse::<f64>().ok())
+            }
+            _ => None,
+        })
+        .filter(|v| v.is_finite())
+        .collect();
+    if values.len() < 2 {
+        return;
+    }
+    values.sort_by(f64::total_cmp);
+    let (min, max) = (values[0], values[values.len() - 1]);
+    if max <= min {
+        return;
+    }
+    let log = min > 0.0 && max / min > 50.0;
+    let axis = |v: f64| if log { v.log10() } else { v };
+    let (lo, hi) = (axis(min), axis(max));
+    let classification = classify(&values, &options.method, options.classes).ok();
+    let breaks = classification.as_ref().map(|c| c.breaks.clone()).unwrap_or_default();
+    let colors = classification
+        .as_ref()
+        .and_then(|c| crate::palette::palette(&options.palette)?.colors_for_classes(c.n_classes()))
+        .unwrap_or_default();
+    ui.label(format!(
+        "Distribution des {} valeurs de la carte{}",
+        values.len(),
+        if log { " (échelle logarithmique)" } else { "" }
+    ));
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(ui.available_width().min(280.0), 90.0), Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, Color32::WHITE);
+    let mut counts = [0usize; BINS];
+    for v in &values {
+        let b = (((axis(*v) - lo) / (hi - lo)) * BINS as f64) as usize;
+        counts[b.min(BINS - 1)] += 1;
+    }
+    let tallest = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
+    let x_of = |v: f64| rect.left() + ((axis(v) - lo) / (hi - lo)) as f32 * rect.width();
+    let bar = rect.width() / BINS as f32;
+    for (i, n) in counts.iter().enumerate() {
+        let h = (*n as f32 / tallest) * (rect.height() - 6.0);
+        let left = rect.left() + i as f32 * bar;
+        let centre = lo + (i as f64 + 0.5) / BINS as f64 * (hi - lo);
+        let value = if log { 10f64.powf(centre) } else { centre };
+        let class = classification.as_ref().and_then(|c| c.class_of(value));
+        let fill = class
+            .and_then(|c| colors.get(c))
+            .map_or(Color32::from_rgb(150, 150, 150), |c| Color32::from_rgb(c.0, c.1, c.2));
+        painter.rect_filled(
+            Rect::from_min_max(Pos2::new(left, rect.bottom() - h.max(1.0)), Pos2::new(left + bar - 1.0, rect.bottom())),
+            0.0,
+            fill,
+        );
+        painter.rect_stroke(
+            Rect::from_min_max(Pos2::new(left, rect.bottom() - h.max(1.0)), Pos2::new(left + bar - 1.0, rect.bottom())),
+            0.0,
+            egui::Stroke::new(0.5, Color32::from_gray(90)),
+            egui::StrokeKind::Inside,
+        );
+    }
+    for b in &breaks {
+        let x = x_of(*b);
+        painter.line_segment(
+            [Pos2::new(x, rect.top()), Pos2::new(x, rect.bottom())],
+            egui::Stroke::new(1.0, Color32::from_rgb(30, 30, 30)),
+        );
+    }
+    let bounds: Vec<String> = breaks.iter().map(|b| format_fr(*b, 1)).collect();
+    response.on_hover_text(format!("Bornes : {}", bounds.join(" ; ")));
+    ui.weak(format!("min {} — max {} ; traits : bornes des classes", format_fr(min, 1), format_fr(max, 1)));
+}

@@ -1,0 +1,518 @@
+//! Paints a [`Figure`] with egui, from the same figure the exporters read (what you see is what
+//! you export). Filled paths are concave and have holes, which egui cannot fill: they are
+//! tessellated once into triangle meshes (lyon), in page millimetres, and cached by geometry, so
+//! re-classifying a map only re-colours cached triangles and pan/zoom only changes the transform.
+//! Strokes are tessellated once too; text is laid out by egui each frame.
+//!
+//! Hover outlines are painted on top by the caller, never added to the figure.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, Pos2, Rect, Shape, Vec2, emath::TSTransform, epaint::Mesh, epaint::Vertex};
+use lyon_tessellation::math::point;
+use lyon_tessellation::path::Path as LyonPath;
+use lyon_tessellation::{
+    BuffersBuilder, FillOptions, FillRule, FillTessellator, FillVertex, LineJoin, StrokeOptions, StrokeTessellator,
+    StrokeVertex, VertexBuffers,
+};
+
+use crate::figure::{Anchor, Figure, Fill, MM_PER_PT, Mark, Rgb, Stroke, Style, Tag};
+
+/// Points closer than this on the page (mm) are merged before tessellation: far below what a
+/// screen shows, and it keeps France-scale maps light.
+const MIN_STEP_MM: f32 = 0.03;
+/// Strokes thinner than this (mm) are drawn at this width, so hair lines do not vanish.
+const MIN_STROKE_MM: f32 = 0.12;
+
+/// Triangles in page millimetres, without colour.
+#[derive(Debug, Default)]
+struct Triangles {
+    positions: Vec<Pos2>,
+    indices: Vec<u32>,
+}
+
+/// Cache of tessellated geometry, kept across figure revisions.
+#[derive(Default)]
+pub struct TessellationCache {
+    entries: HashMap<u64, Arc<Triangles>>,
+    used: std::collections::HashSet<u64>,
+}
+
+impl TessellationCache {
+    fn get_or(&mut self, key: u64, make: impl FnOnce() -> Triangles) -> Arc<Triangles> {
+        self.used.insert(key);
+        Arc::clone(self.entries.entry(key).or_insert_with(|| Arc::new(make())))
+    }
+
+    /// Forgets geometry no figure used since the last call.
+    pub fn prune(&mut self) {
+        let used = std::mem::take(&mut self.used);
+        self.entries.retain(|k, _| used.contains(k));
+    }
+
+    /// Number of cached shapes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is cached.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+enum Item {
+    Mesh(Arc<Mesh>),
+    Text { pos: Pos2, text: String, size_mm: f32, anchor: Anchor, bold: bool, color: Color32 },
+}
+
+/// Where a tagged mark lies, for hover and click.
+struct Hit {
+    bounds: Rect,
+    layer: usize,
+    mark: usize,
+}
+
+/// A figure ready to paint: meshes in page millimetres, texts, hit areas.
+pub struct PreparedFigure {
+    /// Page size in millimetres.
+    pub size_mm: Vec2,
+    items: Vec<Item>,
+    hits: Vec<Hit>,
+    /// Triangles in all.
+    pub triangles: usize,
+}
+
+fn color(rgb: Rgb, opacity: f32) -> Color32 {
+    Color32::from_rgba_unmultiplied(rgb.0, rgb.1, rgb.2, (opacity.clamp(0.0, 1.0) * 255.0).round() as u8)
+}
+
+/// The screen colour of a fill; hatching is shown as its two colours mixed (the exports draw the
+/// hatch itself).
+fn fill_color(fill: Fill) -> Option<Color32> {
+    match fill {
+        Fill::None => None,
+        Fill::Solid { color: c, opacity } => Some(color(c, opacity)),
+        Fill::Hatch { line, background } => {
+            let mix = |a: u8, b: u8| ((u16::from(a) + 2 * u16::from(b)) / 3) as u8;
+            Some(Color32::from_rgb(mix(line.0, background.0), mix(line.1, background.1), mix(line.2, background.2)))
+        }
+    }
+}
+
+fn geometry_key(kind: u8, rings: &[Vec<[f64; 2]>], extra: f64) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    kind.hash(&mut hasher);
+    extra.to_bits().hash(&mut hasher);
+    rings.len().hash(&mut hasher);
+    for ring in rings {
+        ring.len().hash(&mut hasher);
+        // A handful of points identifies a ring among a map's; hashing every point of France's
+        // communes would cost more than tessellating the few that changed.
+        let step = (ring.len() / 4).max(1);
+        for p in ring.iter().step_by(step) {
+            p[0].to_bits().hash(&mut hasher);
+            p[1].to_bits().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+fn lyon_path(rings: &[Vec<[f64; 2]>], closed: bool) -> LyonPath {
+    let mut builder = LyonPath::builder();
+    for ring in rings {
+        let mut last: Option<[f32; 2]> = None;
+        let mut open = false;
+        for p in ring {
+            let q = [p[0] as f32, p[1] as f32];
+            if !(q[0].is_finite() && q[1].is_finite()) {
+                continue;
+            }
+            match last {
+                None => {
+                    builder.begin(point(q[0], q[1]));
+                    open = true;
+                }
+                Some(l) if (q[0] - l[0]).abs() + (q[1] - l[1]).abs() < MIN_STEP_MM => continue,
+                Some(_) => {
+                    builder.line_to(point(q[0], q[1]));
+                }
+            }
+            last = Some(q);
+        }
+        if open {
+            builder.end(closed);
+        }
+    }
+    builder.build()
+}
+
+fn fill_triangles(rings: &[Vec<[f64; 2]>]) -> Triangles {
+    let path = lyon_path(rings, true);
+    let mut buffers: VertexBuffers<Pos2, u32> = VertexBuffers::new();
+    let options = FillOptions::tolerance(0.01).with_fill_rule(FillRule::EvenOdd);
+    let result = FillTessellator::new().tessellate_path(
+        &path,
+        &options,
+        &mut BuffersBuilder::new(&mut buffers, |v: FillVertex| Pos2::new(v.position().x, v.position().y)),
+    );
+    // A degenerate ring (self-intersecting beyond repair) is drawn without fill rather than
+    // stopping the whole figure; its outline still shows.
+    if result.is_err() {
+        return Triangles::default();
+    }
+    Triangles { positions: buffers.vertices, indices: buffers.indices }
+}
+
+fn stroke_triangles(rings: &[Vec<[f64; 2]>], closed: bool, width_mm: f32) -> Triangles {
+    let path = lyon_path(rings, closed);
+    let mut buffers: VertexBuffers<Pos2, u32> = VertexBuffers::new();
+    let options =
+        StrokeOptions::tolerance(0.01).with_line_width(width_mm.max(MIN_STROKE_MM)).with_line_join(LineJoin::Round);
+    let result = StrokeTessellator::new().tessellate_path(
+        &path,
+        &options,
+        &mut BuffersBuilder::new(&mut buffers, |v: StrokeVertex| Pos2::new(v.position().x, v.position().y)),
+    );
+    if result.is_err() {
+        return Triangles::default();
+    }
+    Triangles { positions: buffers.vertices, indices: buffers.indices }
+}
+
+/// Splits a polyline into its dashes.
+fn dashes(points: &[[f64; 2]], pattern: &[f64]) -> Vec<Vec<[f64; 2]>> {
+    let pattern: Vec<f64> = pattern.iter().copied().filter(|d| *d > 0.0).collect();
+    if pattern.is_empty() || points.len() < 2 {
+        return vec![points.to_vec()];
+    }
+    let mut out = Vec::new();
+    let mut current = vec![points[0]];
+    let (mut index, mut left, mut on) = (0, pattern[0], true);
+    for pair in points.windows(2) {
+        let (mut a, b) = (pair[0], pair[1]);
+        let mut length = (b[0] - a[0]).hypot(b[1] - a[1]);
+        while length > left {
+            let t = left / length;
+            let cut = [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+            if on {
+                current.push(cut);
+                out.push(std::mem::take(&mut current));
+            } else {
+                current = vec![cut];
+            }
+            on = !on;
+            length -= left;
+            a = cut;
+            index = (index + 1) % pattern.len();
+            left = pattern[index];
+        }
+        left -= length;
+        if on {
+            current.push(b);
+        }
+    }
+    if on && current.len() > 1 {
+        out.push(current);
+    }
+    out
+}
+
+fn circle_ring(cx: f64, cy: f64, r: f64) -> Vec<[f64; 2]> {
+    let n = ((r * 8.0).ceil() as usize).clamp(16, 96);
+    (0..n)
+        .map(|i| {
+            let a = std::f64::consts::TAU * i as f64 / n as f64;
+            [cx + r * a.cos(), cy + r * a.sin()]
+        })
+        .collect()
+}
+
+fn rect_ring(x: f64, y: f64, w: f64, h: f64) -> Vec<[f64; 2]> {
+    vec![[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
+}
+
+struct Builder<'c> {
+    cache: &'c mut TessellationCache,
+    items: Vec<Item>,
+    mesh: Mesh,
+    triangles: usize,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, triangles: &Triangles, color: Color32) {
+        let base = self.mesh.vertices.len() as u32;
+        self.mesh.vertices.extend(triangles.positions.iter().map(|&pos| Vertex {
+            pos,
+            uv: egui::epaint::WHITE_UV,
+            color,
+        }));
+        self.mesh.indices.extend(triangles.indices.iter().map(|i| base + i));
+        self.triangles += triangles.indices.len() / 3;
+    }
+
+    fn flush(&mut self) {
+        if !self.mesh.is_empty() {
+            self.items.push(Item::Mesh(Arc::new(std::mem::take(&mut self.mesh))));
+        }
+    }
+
+    fn shape(&mut self, kind: u8, rings: &[Vec<[f64; 2]>], style: &Style) {
+        if let Some(fill) = fill_color(style.fill) {
+            let key = geometry_key(kind, rings, 0.0);
+            let triangles = self.cache.get_or(key, || fill_triangles(rings));
+            self.push(&triangles, fill);
+        }
+        if let Some(stroke) = &style.stroke {
+            self.stroke(rings, true, stroke);
+        }
+    }
+
+    fn stroke(&mut self, rings: &[Vec<[f64; 2]>], closed: bool, stroke: &Stroke) {
+        let paint = color(stroke.color, stroke.opacity);
+        let width = stroke.width_mm as f32;
+        if stroke.dash_mm.is_empty() {
+            let key = geometry_key(if closed { 10 } else { 11 }, rings, stroke.width_mm);
+            let triangles = self.cache.get_or(key, || stroke_triangles(rings, closed, width));
+            self.push(&triangles, paint);
+        } else {
+            for ring in rings {
+                let mut points = ring.clone();
+                if closed && let Some(first) = ring.first() {
+                    points.push(*first);
+                }
+                let pieces = dashes(&points, &stroke.dash_mm);
+                self.push(&stroke_triangles(&pieces, false, width), paint);
+            }
+        }
+    }
+}
+
+/// Prepares a figure for painting, reusing cached tessellations.
+pub fn prepare(figure: &Figure, cache: &mut TessellationCache) -> PreparedFigure {
+    let mut builder = Builder { cache, items: Vec::new(), mesh: Mesh::default(), triangles: 0 };
+    let mut hits = Vec::new();
+    for (layer_index, layer) in figure.layers.iter().enumerate() {
+        for (mark_index, mark) in layer.marks.iter().enumerate() {
+            let tagged = match mark {
+                Mark::Path { rings, style, tag } => {
+                    builder.shape(0, rings, style);
+                    tag.as_ref().map(|_| bounds(rings.iter().flatten()))
+                }
+                Mark::Polyline { points, stroke, tag } => {
+                    builder.stroke(std::slice::from_ref(points), false, stroke);
+                    tag.as_ref().map(|_| bounds(points.iter()).expand(1.0))
+                }
+                Mark::Rect { x, y, width, height, style, tag } => {
+                    builder.shape(1, &[rect_ring(*x, *y, *width, *height)], style);
+                    tag.as_ref().map(|_| Rect::from_min_size(pos(*x, *y), Vec2::new(*width as f32, *height as f32)))
+                }
+                Mark::Circle { cx, cy, r, style, tag } => {
+                    builder.shape(2, &[circle_ring(*cx, *cy, *r)], style);
+                    tag.as_ref().map(|_| Rect::from_center_size(pos(*cx, *cy), Vec2::splat(2.0 * *r as f32)))
+                }
+                Mark::Text { x, y, text, size_pt, anchor, bold, color: c } => {
+                    builder.flush();
+                    builder.items.push(Item::Text {
+                        pos: pos(*x, *y),
+                        text: text.clone(),
+                        size_mm: (*size_pt * MM_PER_PT) as f32,
+                        anchor: *anchor,
+                        bold: *bold,
+                        color: color(*c, 1.0),
+                    });
+                    None
+                }
+            };
+            if let Some(bounds) = tagged {
+                hits.push(Hit { bounds, layer: layer_index, mark: mark_index });
+            }
+        }
+    }
+    builder.flush();
+    PreparedFigure {
+        size_mm: Vec2::new(figure.width_mm as f32, figure.height_mm as f32),
+        items: builder.items,
+        hits,
+        triangles: builder.triangles,
+    }
+}
+
+fn pos(x: f64, y: f64) -> Pos2 {
+    Pos2::new(x as f32, y as f32)
+}
+
+fn bounds<'p>(points: impl Iterator<Item = &'p [f64; 2]>) -> Rect {
+    let mut rect = Rect::NOTHING;
+    for p in points {
+        rect.extend_with(pos(p[0], p[1]));
+    }
+    rect
+}
+
+/// Paints a prepared figure; `to_screen` maps page millimetres to screen points.
+pub fn paint(painter: &egui::Painter, prepared: &PreparedFigure, to_screen: TSTransform) {
+    let clip = painter.clip_rect();
+    let page = to_screen * Rect::from_min_size(Pos2::ZERO, prepared.size_mm);
+    painter.rect_filled(page, 0.0, Color32::WHITE);
+    for item in &prepared.items {
+        match item {
+            Item::Mesh(mesh) => {
+                let mut mesh = (**mesh).clone();
+                for v in &mut mesh.vertices {
+                    v.pos = to_screen * v.pos;
+                }
+                painter.add(Shape::mesh(mesh));
+            }
+            Item::Text { pos, text, size_mm, anchor, bold, color } => {
+                let size = size_mm * to_screen.scaling;
+                if size < 3.0 {
+                    // Unreadable at this zoom: a grey bar keeps the layout visible, cheaply.
+                    continue;
+                }
+                let at = to_screen * *pos;
+                if !clip.expand(200.0).contains(at) {
+                    continue;
+                }
+                let galley = painter.layout_no_wrap(text.clone(), egui::FontId::proportional(size), *color);
+                let width = galley.size().x;
+                let x = match anchor {
+                    Anchor::Start => at.x,
+                    Anchor::Middle => at.x - width / 2.0,
+                    Anchor::End => at.x - width,
+                };
+                // Figure texts are placed on their baseline; egui places the top of the line.
+                let top = Pos2::new(x, at.y - size * 0.8);
+                if *bold {
+                    painter.galley(top + Vec2::new(0.35, 0.0), galley.clone(), *color);
+                }
+                painter.galley(top, galley, *color);
+            }
+        }
+    }
+}
+
+/// Even-odd point in rings.
+#[allow(clippy::many_single_char_names, reason = "the usual names of the crossing-number test")]
+fn inside(rings: &[Vec<[f64; 2]>], x: f64, y: f64) -> bool {
+    let mut crossings = false;
+    for ring in rings {
+        let n = ring.len();
+        if n < 3 {
+            continue;
+        }
+        let mut j = n - 1;
+        for i in 0..n {
+            let (a, b) = (ring[i], ring[j]);
+            if (a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0] {
+                crossings = !crossings;
+            }
+            j = i;
+        }
+    }
+    crossings
+}
+
+/// The tagged mark under a page position (mm), topmost first, with its layer id and the outline
+/// to highlight (page mm).
+#[must_use]
+pub fn hit<'f>(figure: &'f Figure, prepared: &PreparedFigure, at: Pos2) -> Option<(&'f str, &'f Tag, Vec<Vec<Pos2>>)> {
+    let (x, y) = (f64::from(at.x), f64::from(at.y));
+    for h in prepared.hits.iter().rev() {
+        if !h.bounds.contains(at) {
+            continue;
+        }
+        let layer = figure.layers.get(h.layer)?;
+        let found = match layer.marks.get(h.mark)? {
+            Mark::Path { rings, tag: Some(tag), .. } if inside(rings, x, y) => {
+                Some((tag, rings.iter().map(|r| r.iter().map(|p| pos(p[0], p[1])).collect()).collect()))
+            }
+            Mark::Circle { cx, cy, r, tag: Some(tag), .. } if (x - cx).hypot(y - cy) <= *r => {
+                Some((tag, vec![circle_ring(*cx, *cy, *r).iter().map(|p| pos(p[0], p[1])).collect()]))
+            }
+            Mark::Rect { tag: Some(tag), .. } | Mark::Polyline { tag: Some(tag), .. } => {
+                Some((tag, vec![rect_outline(h.bounds)]))
+            }
+            _ => None,
+        };
+        if let Some((tag, outline)) = found {
+            return Some((layer.id.as_str(), tag, outline));
+        }
+    }
+    None
+}
+
+fn rect_outline(r: Rect) -> Vec<Pos2> {
+    vec![r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::{Layer, Style};
+
+    fn square_with_hole() -> Vec<Vec<[f64; 2]>> {
+        vec![
+            vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]],
+            vec![[3.0, 3.0], [7.0, 3.0], [7.0, 7.0], [3.0, 7.0]],
+        ]
+    }
+
+    fn area(t: &Triangles) -> f32 {
+        t.indices
+            .chunks(3)
+            .map(|c| {
+                let (a, b, d) = (t.positions[c[0] as usize], t.positions[c[1] as usize], t.positions[c[2] as usize]);
+                ((b - a).x * (d - a).y - (b - a).y * (d - a).x).abs() / 2.0
+            })
+            .sum()
+    }
+
+    #[test]
+    fn a_polygon_with_a_hole_is_filled_around_the_hole() {
+        // 100 mm² minus the 16 mm² hole.
+        let triangles = fill_triangles(&square_with_hole());
+        assert!((area(&triangles) - 84.0).abs() < 1e-3, "area {}", area(&triangles));
+    }
+
+    #[test]
+    fn a_concave_polygon_keeps_its_area() {
+        // An L of 3 unit squares: a convex fill would cover 4.
+        let l = vec![vec![[0.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0], [1.0, 2.0], [0.0, 2.0]]];
+        assert!((area(&fill_triangles(&l)) - 3.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn dashes_alternate_along_the_line() {
+        let pieces = dashes(&[[0.0, 0.0], [10.0, 0.0]], &[2.0, 1.0]);
+        // 0–2, 3–5, 6–8, 9–10
+        assert_eq!(pieces.len(), 4);
+        assert_eq!(pieces[1], vec![[3.0, 0.0], [5.0, 0.0]]);
+        assert_eq!(pieces[3], vec![[9.0, 0.0], [10.0, 0.0]]);
+    }
+
+    #[test]
+    fn hover_finds_the_unit_but_not_its_hole() {
+        let mut figure = Figure::new(20.0, 20.0, "t");
+        let mut layer = Layer::new("communes", "Communes");
+        layer.marks.push(Mark::Path {
+            rings: square_with_hole(),
+            style: Style::fill(Rgb(1, 2, 3)),
+            tag: Some(Tag { code: "80021".into(), name: "Amiens".into(), ..Tag::default() }),
+        });
+        figure.layers.push(layer);
+        let mut cache = TessellationCache::default();
+        let prepared = prepare(&figure, &mut cache);
+        assert_eq!(hit(&figure, &prepared, Pos2::new(1.0, 1.0)).map(|h| h.1.code.as_str()), Some("80021"));
+        assert!(hit(&figure, &prepared, Pos2::new(5.0, 5.0)).is_none());
+        assert!(hit(&figure, &prepared, Pos2::new(15.0, 5.0)).is_none());
+        // Re-preparing the same geometry reuses the cache.
+        let before = cache.len();
+        let _ = prepare(&figure, &mut cache);
+        assert_eq!(cache.len(), before);
+    }
+}

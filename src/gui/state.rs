@@ -1,0 +1,613 @@
+//! The application state and the actions that change it. No egui here: the window only reads the
+//! state and emits [`Action`]s, so every user flow is testable without a window, and undo is a
+//! stack of [`Draft`]s.
+//!
+//! Long work (opening a pack, exporting, batches) runs on background threads; [`AppState::poll`]
+//! collects their results once per frame.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+
+use crate::batch::{BatchOptions, run_batch};
+use crate::classify::Method;
+use crate::code::Level;
+use crate::export::csv::CsvStyle;
+use crate::export::files::{Formats, write_illustration, write_pdf_document};
+use crate::pack::Pack;
+use crate::portrait::{
+    Illustration, MapExtent, MapOptions, Selection, TerritoryRef, build_portrait, default_comparisons, template,
+};
+use crate::territory::Territory;
+use crate::text::Lang;
+
+/// What the user chose: everything a portrait depends on. Undo restores an earlier draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The analysis territory.
+    pub territory: TerritoryRef,
+    /// Comparison zones, in display order.
+    pub comparisons: Vec<TerritoryRef>,
+    /// Template id.
+    pub template: String,
+    /// Year; each indicator's latest when absent.
+    pub year: Option<i32>,
+    /// Classification, palette, extent.
+    pub options: MapOptions,
+}
+
+/// Severity of a message in the messages panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Something failed; the state is unchanged.
+    Error,
+    /// Partial problem in the data (unmatched codes…).
+    Warning,
+    /// Done (export written…).
+    Info,
+}
+
+/// One line of the messages panel, with the message the core produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Severity.
+    pub severity: Severity,
+    /// Text.
+    pub text: String,
+}
+
+/// What to export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    /// Target folder; created if needed.
+    pub dir: PathBuf,
+    /// Formats of every figure.
+    pub formats: Formats,
+    /// One multi-page PDF of the whole portrait.
+    pub portrait_pdf: bool,
+    /// CSV dialect.
+    pub csv_style: CsvStyle,
+    /// One figure (index in the portrait), or all of them.
+    pub only: Option<usize>,
+}
+
+/// Everything the user can do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Makes a territory the analysis territory; comparison zones are proposed again.
+    SelectTerritory(TerritoryRef),
+    /// Adds a comparison zone.
+    AddComparison(TerritoryRef),
+    /// Removes a comparison zone.
+    RemoveComparison(TerritoryRef),
+    /// Picks a template by id.
+    SetTemplate(String),
+    /// Picks a year (`None`: latest of each indicator).
+    SetYear(Option<i32>),
+    /// Classification method.
+    SetMethod(Method),
+    /// Number of classes.
+    SetClasses(usize),
+    /// ColorBrewer palette.
+    SetPalette(String),
+    /// Units the maps show.
+    SetExtent(MapExtent),
+    /// Same breaks across years.
+    SetSameBreaks(bool),
+    /// Language of the figures' texts.
+    SetLang(Lang),
+    /// Back to the previous draft.
+    Undo,
+    /// Opens a pack (background thread).
+    OpenPack(PathBuf),
+    /// Back to the bundled sample and default settings (trainer mode).
+    Reset,
+    /// Exports the portrait or one figure (background thread).
+    Export(ExportRequest),
+    /// Exports a portrait for every territory of a level (background thread, cancellable).
+    Batch {
+        /// Level.
+        level: Level,
+        /// Target folder.
+        dir: PathBuf,
+        /// Formats.
+        formats: Formats,
+    },
+    /// Asks the running batch to stop.
+    CancelBatch,
+    /// Removes one message.
+    DismissMessage(usize),
+}
+
+/// A running batch, seen from the window.
+#[derive(Debug)]
+pub struct BatchProgress {
+    /// Territories done.
+    pub done: Arc<AtomicUsize>,
+    /// Territories in all.
+    pub total: usize,
+    /// Set to stop.
+    pub cancel: Arc<AtomicBool>,
+}
+
+enum JobResult {
+    Pack(PathBuf, Result<Box<Pack>, String>),
+    Export(Result<(PathBuf, usize), String>),
+    Batch(Result<String, String>),
+}
+
+/// The application state.
+pub struct AppState {
+    pack: Option<Arc<Pack>>,
+    /// Where the pack was opened from.
+    pub pack_path: PathBuf,
+    sample_path: PathBuf,
+    draft: Option<Draft>,
+    undo: Vec<Draft>,
+    portrait: Vec<Illustration>,
+    /// Increased whenever the portrait changes, so the window knows when to re-tessellate.
+    pub revision: u64,
+    /// The messages panel.
+    pub messages: Vec<Message>,
+    /// A pack is being opened.
+    pub loading: Option<PathBuf>,
+    /// Exports under way.
+    pub exporting: usize,
+    /// The running batch.
+    pub batch: Option<BatchProgress>,
+    /// Folder of the last export.
+    pub last_export: Option<PathBuf>,
+    sender: mpsc::Sender<JobResult>,
+    receiver: mpsc::Receiver<JobResult>,
+    /// Called when a background job ends (the window asks for a repaint).
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl AppState {
+    /// A state with no pack yet; call [`AppState::apply`] with [`Action::OpenPack`] or
+    /// [`Action::Reset`] to load one.
+    pub fn new(sample_path: PathBuf, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        AppState {
+            pack: None,
+            pack_path: sample_path.clone(),
+            sample_path,
+            draft: None,
+            undo: Vec::new(),
+            portrait: Vec::new(),
+            revision: 0,
+            messages: Vec::new(),
+            loading: None,
+            exporting: 0,
+            batch: None,
+            last_export: None,
+            sender,
+            receiver,
+            wake,
+        }
+    }
+
+    /// The open pack.
+    #[must_use]
+    pub fn pack(&self) -> Option<&Pack> {
+        self.pack.as_deref()
+    }
+
+    /// The current choices.
+    #[must_use]
+    pub fn draft(&self) -> Option<&Draft> {
+        self.draft.as_ref()
+    }
+
+    /// The figures of the current portrait.
+    #[must_use]
+    pub fn portrait(&self) -> &[Illustration] {
+        &self.portrait
+    }
+
+    /// Whether an undo step exists.
+    #[must_use]
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// A territory by reference.
+    #[must_use]
+    pub fn territory(&self, r: &TerritoryRef) -> Option<&Territory> {
+        self.pack()?.territories.get(&r.level, &r.code)
+    }
+
+    /// "Amiens (commune)".
+    #[must_use]
+    pub fn display_name(&self, r: &TerritoryRef) -> String {
+        match self.territory(r) {
+            Some(t) if t.level == Level::France => t.name.clone(),
+            Some(t) => format!("{} ({})", t.name, t.level.label_fr()),
+            None => format!("{} ({})", r.code, r.level.label_fr()),
+        }
+    }
+
+    /// Whether background work is under way.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.loading.is_some() || self.exporting > 0 || self.batch.is_some()
+    }
+
+    fn error(&mut self, text: String) {
+        self.messages.push(Message { severity: Severity::Error, text });
+    }
+
+    fn info(&mut self, text: String) {
+        self.messages.push(Message { severity: Severity::Info, text });
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::OpenPack(path) => self.open_pack(path),
+            Action::Reset => {
+                self.undo.clear();
+                self.messages.clear();
+                self.open_pack(self.sample_path.clone());
+            }
+            Action::Undo => {
+                if let Some(previous) = self.undo.pop() {
+                    self.draft = Some(previous);
+                    self.rebuild();
+                }
+            }
+            Action::DismissMessage(index) => {
+                if index < self.messages.len() {
+                    self.messages.remove(index);
+                }
+            }
+            Action::Export(request) => self.export(request),
+            Action::Batch { level, dir, formats } => self.start_batch(level, dir, formats),
+            Action::CancelBatch => {
+                if let Some(batch) = &self.batch {
+                    batch.cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            edit => self.edit(edit),
+        }
+    }
+
+    /// The actions that change the draft: one undo step each.
+    fn edit(&mut self, action: Action) {
+        let (Some(pack), Some(draft)) = (self.pack.clone(), self.draft.clone()) else {
+            return;
+        };
+        let mut next = draft.clone();
+        match action {
+            Action::SelectTerritory(territory) => {
+                if pack.territories.get(&territory.level, &territory.code).is_none() {
+                    self.error(format!("territoire {} inconnu au niveau {}", territory.code, territory.level));
+                    return;
+                }
+                next.comparisons = default_comparisons(&pack, &territory);
+                next.territory = territory;
+            }
+            Action::AddComparison(zone) => {
+                if zone != next.territory && !next.comparisons.contains(&zone) {
+                    next.comparisons.push(zone);
+                }
+            }
+            Action::RemoveComparison(zone) => next.comparisons.retain(|z| *z != zone),
+            Action::SetTemplate(id) => next.template = id,
+            Action::SetYear(year) => next.year = year,
+            Action::SetMethod(method) => next.options.method = method,
+            Action::SetClasses(n) => next.options.classes = n,
+            Action::SetPalette(name) => next.options.palette = name,
+            Action::SetExtent(extent) => next.options.extent = extent,
+            Action::SetSameBreaks(same) => next.options.same_breaks_across_years = same,
+            Action::SetLang(lang) => next.options.lang = lang,
+            _ => return,
+        }
+        if next == draft {
+            return;
+        }
+        self.draft = Some(next);
+        if self.rebuild() {
+            self.undo.push(draft);
+        } else {
+            // The core refused the change (a count as a choropleth, too many classes…): keep the
+            // previous portrait, with the message in the panel.
+            self.draft = Some(draft);
+            self.rebuild();
+        }
+    }
+
+    /// Rebuilds the portrait from the draft; false with a message when the core refuses it.
+    fn rebuild(&mut self) -> bool {
+        let (Some(pack), Some(draft)) = (&self.pack, &self.draft) else {
+            return false;
+        };
+        let selection =
+            Selection { territory: draft.territory.clone(), comparisons: draft.comparisons.clone(), year: draft.year };
+        let built = template(pack, Some(&draft.template))
+            .and_then(|t| build_portrait(pack, &selection, t, &draft.options))
+            .map_err(|e| e.to_string());
+        match built {
+            Ok(portrait) => {
+                self.portrait = portrait;
+                self.revision += 1;
+                true
+            }
+            Err(message) => {
+                self.error(message);
+                false
+            }
+        }
+    }
+
+    fn open_pack(&mut self, path: PathBuf) {
+        let sender = self.sender.clone();
+        let wake = Arc::clone(&self.wake);
+        let target = path.clone();
+        let spawned = std::thread::Builder::new().name("chargement du pack".into()).spawn(move || {
+            let result = Pack::open(&target).map(Box::new).map_err(|e| e.to_string());
+            // The window may have closed meanwhile; nothing to do then.
+            let _ = sender.send(JobResult::Pack(target, result));
+            wake();
+        });
+        match spawned {
+            Ok(_) => self.loading = Some(path),
+            Err(e) => self.error(format!("impossible de lancer le chargement : {e}")),
+        }
+    }
+
+    /// Installs an opened pack: first template, a default territory, its comparison zones.
+    pub fn install_pack(&mut self, path: PathBuf, pack: Pack) {
+        let Some(first_template) = pack.manifest.templates.first().map(|t| t.id.clone()) else {
+            self.error(format!("{} : le pack ne propose aucun modèle de portrait", path.display()));
+            return;
+        };
+        let Some(territory) = default_territory(&pack) else {
+            self.error(format!("{} : aucun territoire dans les contours du pack", path.display()));
+            return;
+        };
+        let warnings = pack.warnings.len();
+        let draft = Draft {
+            comparisons: default_comparisons(&pack, &territory),
+            territory,
+            template: first_template,
+            year: None,
+            options: MapOptions::default(),
+        };
+        if let Some(old) = self.draft.take() {
+            // A new pack: the old choices mean nothing there.
+            drop(old);
+            self.undo.clear();
+        }
+        self.pack = Some(Arc::new(pack));
+        self.pack_path = path;
+        self.draft = Some(draft);
+        if warnings > 0 {
+            self.messages.push(Message {
+                severity: Severity::Warning,
+                text: format!("{warnings} avertissement(s) au chargement du pack (voir « Données »)"),
+            });
+        }
+        self.rebuild();
+    }
+
+    /// Collects the results of background jobs; call once per frame.
+    pub fn poll(&mut self) {
+        while let Ok(result) = self.receiver.try_recv() {
+            match result {
+                JobResult::Pack(path, Ok(pack)) => {
+                    self.loading = None;
+                    self.install_pack(path, *pack);
+                }
+                JobResult::Pack(path, Err(message)) => {
+                    self.loading = None;
+                    self.error(format!("{} : {message}", path.display()));
+                }
+                JobResult::Export(outcome) => {
+                    self.exporting = self.exporting.saturating_sub(1);
+                    match outcome {
+                        Ok((dir, files)) => {
+                            self.info(format!("{files} fichier(s) écrit(s) dans {}", dir.display()));
+                            self.last_export = Some(dir);
+                        }
+                        Err(message) => self.error(message),
+                    }
+                }
+                JobResult::Batch(outcome) => {
+                    self.batch = None;
+                    match outcome {
+                        Ok(summary) => self.info(summary),
+                        Err(message) => self.error(message),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits for background jobs (tests and headless use).
+    pub fn wait(&mut self, timeout: std::time::Duration) -> bool {
+        let start = std::time::Instant::now();
+        loop {
+            self.poll();
+            if !self.busy() {
+                return true;
+            }
+            if start.elapsed() > timeout {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Refuses to write into the folders data is read from.
+    fn check_output(&self, dir: &Path) -> Result<(), String> {
+        let inputs = [self.pack_path.as_path()];
+        for input in inputs {
+            let folder = if input.is_dir() { input } else { input.parent().unwrap_or(input) };
+            if dir.exists() && crate::batch::is_inside(dir, folder) {
+                return Err(format!(
+                    "{} est dans le dossier des données ({}) : choisissez un autre dossier d'export",
+                    dir.display(),
+                    folder.display()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn export(&mut self, request: ExportRequest) {
+        if let Err(message) = self.check_output(&request.dir) {
+            self.error(message);
+            return;
+        }
+        let chosen: Vec<Illustration> = match request.only {
+            Some(i) => self.portrait.get(i).cloned().into_iter().collect(),
+            None => self.portrait.clone(),
+        };
+        if chosen.is_empty() {
+            self.error("rien à exporter : aucune figure".to_owned());
+            return;
+        }
+        let title = self
+            .draft
+            .as_ref()
+            .map_or_else(String::new, |d| self.territory(&d.territory).map_or(String::new(), |t| t.name.clone()));
+        let sender = self.sender.clone();
+        let wake = Arc::clone(&self.wake);
+        let spawned = std::thread::Builder::new().name("export".into()).spawn(move || {
+            let outcome = write_export(&request, &chosen, &title);
+            let _ = sender.send(JobResult::Export(outcome));
+            wake();
+        });
+        match spawned {
+            Ok(_) => self.exporting += 1,
+            Err(e) => self.error(format!("impossible de lancer l'export : {e}")),
+        }
+    }
+
+    fn start_batch(&mut self, level: Level, dir: PathBuf, formats: Formats) {
+        if self.batch.is_some() {
+            self.error("un export par lot est déjà en cours".to_owned());
+            return;
+        }
+        if let Err(message) = self.check_output(&dir) {
+            self.error(message);
+            return;
+        }
+        let (Some(pack), Some(draft)) = (self.pack.clone(), self.draft.clone()) else {
+            return;
+        };
+        let total = crate::batch::batch_territories(&pack, &level, None).len();
+        let done = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = BatchOptions {
+            level,
+            within: None,
+            template: Some(draft.template.clone()),
+            map: draft.options.clone(),
+            formats,
+            portrait_pdf: false,
+            csv_style: CsvStyle::French,
+            out_dir: dir,
+            threads: 0,
+        };
+        let sender = self.sender.clone();
+        let wake = Arc::clone(&self.wake);
+        let (done_in, cancel_in) = (Arc::clone(&done), Arc::clone(&cancel));
+        let spawned = std::thread::Builder::new().name("export par lot".into()).spawn(move || {
+            let progress = |n: usize, _total: usize, _name: &str| {
+                done_in.store(n, Ordering::Relaxed);
+                wake();
+            };
+            let outcome = run_batch(&pack, &options, &progress, &cancel_in).map_err(|e| e.to_string()).map(|r| {
+                let mut summary =
+                    format!("lot : {} portrait(s), {} fichier(s) dans {}", r.done, r.files, options.out_dir.display());
+                if r.cancelled {
+                    summary.push_str(" (interrompu)");
+                }
+                for (code, why) in &r.failures {
+                    let _ = write!(summary, "\n{code} : {why}");
+                }
+                summary
+            });
+            let _ = sender.send(JobResult::Batch(outcome));
+            wake();
+        });
+        match spawned {
+            Ok(_) => self.batch = Some(BatchProgress { done, total, cancel }),
+            Err(e) => self.error(format!("impossible de lancer le lot : {e}")),
+        }
+    }
+
+    /// Territories matching a search, best first, at most `limit`.
+    #[must_use]
+    pub fn search(&self, query: &str, limit: usize) -> Vec<TerritoryRef> {
+        let Some(pack) = self.pack() else { return Vec::new() };
+        pack.territories
+            .search(query)
+            .into_iter()
+            .take(limit)
+            .map(|t| TerritoryRef { level: t.level.clone(), code: t.code.clone() })
+            .collect()
+    }
+}
+
+/// The territory a pack opens on: the région most of its communes belong to (a pack of one
+/// region's communes often ships the layer of every région), else the first unit of the highest
+/// level below France.
+fn default_territory(pack: &Pack) -> Option<TerritoryRef> {
+    let mut regions: std::collections::BTreeMap<&crate::code::TerritoryCode, usize> = std::collections::BTreeMap::new();
+    if let Some(communes) = pack.territories.level(&Level::Commune) {
+        for commune in communes.territories.values() {
+            if let Some(region) = commune.parents.get(&Level::Region) {
+                *regions.entry(region).or_default() += 1;
+            }
+        }
+    }
+    let main_region =
+        regions.into_iter().max_by_key(|(code, n)| (*n, std::cmp::Reverse(*code))).map(|(c, _)| c.clone());
+    if let Some(code) = main_region
+        && pack.territories.get(&Level::Region, &code).is_some()
+    {
+        return Some(TerritoryRef { level: Level::Region, code });
+    }
+    let mut levels: Vec<_> = pack.territories.levels().filter(|l| l.level != Level::France).collect();
+    levels.sort_by_key(|l| std::cmp::Reverse(l.level.rank()));
+    let layer = levels.into_iter().find(|l| !l.territories.is_empty())?;
+    let territory = layer.territories.values().next()?;
+    Some(TerritoryRef { level: territory.level.clone(), code: territory.code.clone() })
+}
+
+fn write_export(
+    request: &ExportRequest,
+    illustrations: &[Illustration],
+    title: &str,
+) -> Result<(PathBuf, usize), String> {
+    let mut files = 0;
+    for illustration in illustrations {
+        let (written, _) = write_illustration(
+            &request.dir,
+            &illustration.slug,
+            &illustration.figure,
+            &illustration.data,
+            request.formats,
+            request.csv_style,
+        )
+        .map_err(|e| e.to_string())?;
+        files += written.len();
+    }
+    if request.portrait_pdf && illustrations.len() > 1 {
+        let figures: Vec<_> = illustrations.iter().map(|i| &i.figure).collect();
+        let name = format!("portrait-{}.pdf", crate::export::files::slug(title));
+        write_pdf_document(&request.dir.join(name), &figures, title).map_err(|e| e.to_string())?;
+        files += 1;
+    }
+    Ok((request.dir.clone(), files))
+}
+
+/// The method choices offered in the window, with their labels.
+#[must_use]
+pub fn methods() -> [Method; 6] {
+    [Method::Quantile, Method::EqualInterval, Method::NaturalBreaks, Method::MeanStdDev, Method::Q6, Method::Geometric]
+}

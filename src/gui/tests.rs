@@ -1,0 +1,287 @@
+//! The main flows clicked through with egui_kittest, without a window: find widgets by label,
+//! click, type, and check the state and the files.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use crate::code::Level;
+use crate::pack::Pack;
+use crate::portrait::TerritoryRef;
+
+use super::app::{IndicartoApp, Settings, View};
+use super::state::{Action, AppState, Severity};
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_data")
+}
+
+fn app() -> IndicartoApp {
+    let mut state = AppState::new(sample(), Arc::new(|| {}));
+    let pack = Pack::open(&sample()).expect("the bundled sample opens");
+    state.install_pack(sample(), pack);
+    IndicartoApp::with_state(state, Settings::default())
+}
+
+fn harness(app: IndicartoApp) -> Harness<'static, IndicartoApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::new(1400.0, 900.0))
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut IndicartoApp| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn territory(h: &Harness<'_, IndicartoApp>) -> TerritoryRef {
+    h.state().state.draft().expect("a draft").territory.clone()
+}
+
+fn amiens_metropole() -> TerritoryRef {
+    TerritoryRef::new(Level::Epci, "248000531")
+}
+
+#[test]
+fn search_pick_an_epci_and_add_a_comparison_zone() {
+    let mut h = harness(app());
+    h.get_by_label("Rechercher (nom ou code)").click();
+    h.run();
+    h.get_by_label("Rechercher (nom ou code)").type_text("amien");
+    h.run();
+    // The level is shown with the name; accents and case do not matter.
+    h.get_by_label("CA Amiens Métropole (EPCI)").click();
+    h.run();
+    assert_eq!(territory(&h), amiens_metropole());
+    let zones = h.state().state.draft().unwrap().comparisons.clone();
+    // Somme, Hauts-de-France, France proposed by default.
+    assert_eq!(
+        zones.iter().map(|z| z.code.as_str()).collect::<Vec<_>>(),
+        ["80", "32", "FR"],
+        "default comparison zones"
+    );
+    assert!(!h.state().state.portrait().is_empty());
+
+    // Add the Oise département from the same search, then remove the Somme chip.
+    h.get_by_label("Rechercher (nom ou code)").click();
+    h.run();
+    h.get_by_label("Rechercher (nom ou code)").type_text("oise");
+    h.run();
+    h.get_by_label("Ajouter Oise (département) aux zones de comparaison").click();
+    h.run();
+    assert!(h.state().state.draft().unwrap().comparisons.contains(&TerritoryRef::new(Level::Departement, "60")));
+    h.get_by_label("Somme (département)  ×").click();
+    h.run();
+    let zones = &h.state().state.draft().unwrap().comparisons;
+    assert!(!zones.iter().any(|z| z.code.as_str() == "80"), "{zones:?}");
+
+    // Undo brings the Somme back.
+    h.get_by_label("Annuler").click();
+    h.run();
+    assert!(h.state().state.draft().unwrap().comparisons.iter().any(|z| z.code.as_str() == "80"));
+}
+
+#[test]
+fn switching_template_and_classification_rebuilds_the_portrait() {
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let mut h = harness(a);
+    let before: Vec<String> = h.state().state.portrait().iter().map(|i| i.slug.clone()).collect();
+    h.get_by_label("Modèle de portrait").click();
+    h.run();
+    h.get_by_label("Conseils municipaux 2026").click();
+    h.run();
+    let after: Vec<String> = h.state().state.portrait().iter().map(|i| i.slug.clone()).collect();
+    assert_eq!(h.state().state.draft().unwrap().template, "vie_locale");
+    assert_ne!(before, after);
+
+    let revision = h.state().state.revision;
+    h.get_by_label("Méthode de classification").click();
+    h.run();
+    h.get_by_label("Seuils naturels (Fisher-Jenks)").click();
+    h.run();
+    assert_eq!(h.state().state.draft().unwrap().options.method, crate::classify::Method::NaturalBreaks);
+    assert!(h.state().state.revision > revision, "the portrait was rebuilt");
+    // The map legend says so.
+    let map = h.state().state.portrait().iter().find(|i| i.slug.contains("carte-")).expect("a map");
+    let svg = crate::export::svg::to_svg(&map.figure).text;
+    assert!(svg.contains("Seuils naturels"), "legend names the method");
+}
+
+#[test]
+fn hovering_a_map_unit_shows_its_value_and_clicking_makes_it_the_territory() {
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let index = a.state.portrait().iter().position(|i| i.slug.contains("carte-")).expect("a map");
+    let mut h = harness(a);
+    h.state_mut().view = View::Focus(index);
+    h.run();
+    // Find a commune of the map and hover its interior: the figure's tags say where it is.
+    let figure = h.state().state.portrait()[index].figure.clone();
+    let (code, name) =
+        figure.tags().find(|t| t.code == "80021").map(|t| (t.code.clone(), t.name.clone())).expect("Amiens on the map");
+    // Probe the focused view for the pixel where Amiens lies.
+    let mut found = None;
+    'scan: for y in (60..880).step_by(6) {
+        for x in (330..1390).step_by(6) {
+            let p = egui::Pos2::new(x as f32, y as f32);
+            h.hover_at(p);
+            h.run();
+            if h.query_by_label(&name).is_some() {
+                found = Some(p);
+                break 'scan;
+            }
+        }
+    }
+    let at = found.expect("a tooltip naming Amiens somewhere over the map");
+    assert!(h.query_by_label_contains("clic : en faire le territoire").is_some());
+    h.hover_at(at);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run();
+    assert_eq!(territory(&h), TerritoryRef::new(Level::Commune, &code));
+}
+
+#[test]
+fn export_the_portrait_to_a_folder_and_read_the_files_back() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("amiens");
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let mut h = harness(a);
+    h.get_by_label("Exporter…").click();
+    h.run();
+    assert!(h.state().export.is_some(), "the export dialog is open");
+    let field = h.get_by_label("Dossier d'export");
+    field.click();
+    h.run();
+    // Replace the proposed folder.
+    h.state_mut().export.as_mut().unwrap().dir = dir.display().to_string();
+    h.run();
+    h.get_by_label("Exporter le portrait").click();
+    h.step();
+    assert!(h.state_mut().state.wait(Duration::from_mins(2)), "export finished");
+    h.run();
+    let count = h.state().state.portrait().len();
+    let svgs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .collect();
+    assert_eq!(svgs.len(), count, "one SVG per figure");
+    for svg in &svgs {
+        let text = std::fs::read_to_string(svg).unwrap();
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", svg.display()));
+    }
+    let csv = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("a CSV");
+    let bytes = std::fs::read(csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV with BOM for Excel");
+    assert!(
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "pdf")),
+        "portrait PDF"
+    );
+    assert!(
+        h.state().state.messages.iter().any(|m| m.severity == Severity::Info && m.text.contains("fichier(s) écrit(s)"))
+    );
+}
+
+#[test]
+fn exporting_into_the_data_folder_is_refused() {
+    let mut a = app();
+    a.apply(Action::Export(super::state::ExportRequest {
+        dir: sample().join("data"),
+        formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
+        portrait_pdf: false,
+        csv_style: crate::export::csv::CsvStyle::French,
+        only: None,
+    }));
+    assert!(a.state.messages.iter().any(|m| m.severity == Severity::Error && m.text.contains("dossier des données")));
+    assert_eq!(a.state.exporting, 0);
+}
+
+#[test]
+fn a_bad_pack_shows_the_error_and_keeps_the_current_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pack.toml"), "[pack]\nid = \"x\"\ntitel = \"faute\"\n").unwrap();
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let mut h = harness(a);
+    h.get_by_label("Ouvrir un pack…").click();
+    h.run();
+    h.state_mut().open_dialog = Some(dir.path().display().to_string());
+    h.run();
+    h.get_by_label("Ouvrir").click();
+    h.step();
+    assert!(h.state_mut().state.wait(Duration::from_secs(30)));
+    h.run();
+    let errors: Vec<_> = h.state().state.messages.iter().filter(|m| m.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    // The core's message names the file and the unknown key.
+    assert!(errors[0].text.contains("pack.toml") && errors[0].text.contains("titel"), "{}", errors[0].text);
+    assert!(h.query_by_label_contains("titel").is_some(), "the message is on screen");
+    assert_eq!(territory(&h), amiens_metropole(), "the analysis is intact");
+    assert!(!h.state().state.portrait().is_empty());
+}
+
+#[test]
+fn a_refused_setting_is_reported_and_the_previous_portrait_stays() {
+    // An unknown palette (as a stale project file could ask) is refused by the core and reported,
+    // the portrait unchanged.
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    a.apply(Action::SetPalette("Pas une palette".into()));
+    assert!(a.state.messages.iter().any(|m| m.severity == Severity::Error && m.text.contains("Pas une palette")));
+    assert_ne!(a.state.draft().unwrap().options.palette, "Pas une palette");
+    assert!(!a.state.portrait().is_empty());
+}
+
+#[test]
+fn reset_returns_to_the_sample_and_default_settings() {
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    a.apply(Action::SetClasses(7));
+    let mut h = harness(a);
+    h.get_by_label("Réinitialiser").click();
+    // A spinner turns while the sample reloads: step frames instead of waiting for a still UI.
+    h.step();
+    assert!(h.state().state.loading.is_some());
+    assert!(h.state_mut().state.wait(Duration::from_mins(1)), "the sample reloads");
+    h.run();
+    let draft = h.state().state.draft().unwrap().clone();
+    assert_eq!(draft.options, crate::portrait::MapOptions::default());
+    assert_ne!(draft.territory, amiens_metropole());
+    assert!(!h.state().state.can_undo());
+}
+
+#[test]
+fn the_window_opens_on_the_sample_loaded_in_the_background() {
+    let ctx = egui::Context::default();
+    let mut app = IndicartoApp::new(&ctx, None, sample());
+    // The first frame comes before the data.
+    assert!(app.state.draft().is_none());
+    assert!(app.state.wait(Duration::from_mins(1)));
+    app.logic();
+    assert!(app.state.draft().is_some());
+    assert!(!app.state.portrait().is_empty());
+}
