@@ -25,6 +25,7 @@ pub mod map;
 pub mod pack;
 pub mod palette;
 pub mod portrait;
+pub mod quickmap;
 pub mod table;
 pub mod territory;
 pub mod text;
