@@ -338,7 +338,10 @@ fn circles_layers(figure: &mut Figure, spec: &MapSpec<'_>, projection: &Projecti
             r,
             style: Style {
                 fill: Fill::Solid { color: CIRCLE_FILL, opacity: 0.75 },
-                stroke: Some(Stroke::new(Rgb::WHITE, 0.15)),
+                // Thin outlines on small circles: with thousands of communes, a fixed white outline
+                // on every small circle drawn over a big one would bury it (Paris under the
+                // communes of Île-de-France).
+                stroke: Some(Stroke::new(Rgb::WHITE, (0.08 * r).clamp(0.02, 0.15))),
             },
             tag: Some(tag_for(unit, label, None)),
         });
