@@ -1,6 +1,7 @@
 //! The window: reads [`AppState`] and emits [`Action`]s. Nothing here changes the analysis
 //! directly, so the flows tested in `tests.rs` are those a user clicks through.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use crate::figure::Figure;
 use crate::portrait::{MapExtent, TerritoryRef};
 use crate::text::{Lang, format_fr};
 
-use super::paint::{self, PreparedFigure, TessellationCache};
+use super::paint::{self, Detail, PreparedFigure, TessellationCache};
 use super::state::{Action, AppState, ExportRequest, Severity, methods};
 
 /// Preferences kept between sessions (in eframe's storage, in the platform's config folder).
@@ -69,6 +70,21 @@ impl ExportDraft {
     }
 }
 
+/// The quick-map dialog's fields, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct QuickDraft {
+    /// Shapefile or GeoJSON.
+    pub boundaries: String,
+    /// CSV.
+    pub data: String,
+    /// `CODE` or `FIELD=COLUMN`.
+    pub join: String,
+    /// Value column.
+    pub value: String,
+    /// Proportional circles (counts).
+    pub circles: bool,
+}
+
 /// UI-only state: what is typed, what is open, how the map is zoomed.
 pub struct IndicartoApp {
     /// The analysis and its jobs.
@@ -82,14 +98,59 @@ pub struct IndicartoApp {
     pub export: Option<ExportDraft>,
     /// The "open" dialog's path, when open.
     pub open_dialog: Option<String>,
-    prepared: Vec<PreparedFigure>,
+    /// The quick-map dialog, when open.
+    pub quick_dialog: Option<QuickDraft>,
+    /// What the quick-map dialog was last sent with, offered again.
+    quick_last: QuickDraft,
+    /// Figures ready to paint, by index in the portrait and level of detail, for `prepared_revision`.
+    prepared: HashMap<(usize, Detail), PreparedFigure>,
     prepared_revision: u64,
+    /// Geometry not used since the last revision is forgotten after the next frame.
+    prune_pending: bool,
+    /// Level of detail of the focused figure (frame log).
+    focus_detail: Detail,
     cache: TessellationCache,
     /// Zoom and pan of the focused figure, relative to fitting the view.
     pub focus_view: TSTransform,
-    /// Time spent preparing figures for the last revision (ms).
-    pub prepare_ms: f64,
     focus_search: bool,
+    frame_log: Option<FrameLog>,
+    /// Meshes drawn from GPU buffers (glow renderer), else through egui.
+    pub gpu: bool,
+}
+
+/// Frame intervals logged on stderr every two seconds when `INDICARTO_FRAME_LOG` is set: the
+/// whole frame as the user gets it (UI, egui tessellation, OpenGL, swap).
+#[derive(Default)]
+struct FrameLog {
+    last: Option<std::time::Instant>,
+    since: Option<std::time::Instant>,
+    intervals_ms: Vec<f64>,
+    ui_ms: Vec<f64>,
+}
+
+impl FrameLog {
+    fn frame(&mut self, ui_ms: f64, context: &str) {
+        let now = std::time::Instant::now();
+        if let Some(last) = self.last {
+            self.intervals_ms.push((now - last).as_secs_f64() * 1000.0);
+            self.ui_ms.push(ui_ms);
+        }
+        self.last = Some(now);
+        let since = *self.since.get_or_insert(now);
+        if (now - since).as_secs_f64() >= 2.0 && !self.intervals_ms.is_empty() {
+            let mut sorted = std::mem::take(&mut self.intervals_ms);
+            sorted.sort_by(f64::total_cmp);
+            let median = sorted[sorted.len() / 2];
+            let worst = sorted[sorted.len() - 1];
+            let ui_mean = self.ui_ms.iter().sum::<f64>() / self.ui_ms.len() as f64;
+            self.ui_ms.clear();
+            eprintln!(
+                "images : {} en 2 s, intervalle médian {median:.1} ms, pire {worst:.1} ms, interface {ui_mean:.1} ms en moyenne ({context})",
+                sorted.len()
+            );
+            self.since = Some(now);
+        }
+    }
 }
 
 impl IndicartoApp {
@@ -113,12 +174,17 @@ impl IndicartoApp {
             view: View::Portrait,
             export: None,
             open_dialog: None,
-            prepared: Vec::new(),
+            quick_dialog: None,
+            quick_last: QuickDraft::default(),
+            prepared: HashMap::new(),
             prepared_revision: 0,
+            prune_pending: false,
+            focus_detail: Detail::for_scale(1.0),
             cache: TessellationCache::default(),
             focus_view: TSTransform::IDENTITY,
-            prepare_ms: 0.0,
             focus_search: false,
+            frame_log: std::env::var_os("INDICARTO_FRAME_LOG").map(|_| FrameLog::default()),
+            gpu: false,
         }
     }
 
@@ -134,7 +200,10 @@ impl IndicartoApp {
             self.focus_view = TSTransform::IDENTITY;
         }
         if let Action::Export(request) = &action {
-            self.settings.export_dir = Some(request.dir.clone());
+            // Remember the folder that holds the per-territory folders, so that the next
+            // territory's export is proposed beside this one.
+            let base = request.dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(&request.dir);
+            self.settings.export_dir = Some(base.to_path_buf());
         }
         self.state.apply(action);
     }
@@ -143,13 +212,16 @@ impl IndicartoApp {
     pub fn logic(&mut self) {
         self.state.poll();
         if self.prepared_revision != self.state.revision {
-            let start = std::time::Instant::now();
-            self.prepared = self.state.portrait().iter().map(|i| paint::prepare(&i.figure, &mut self.cache)).collect();
-            self.cache.prune();
+            // Figures are prepared as they are drawn, at the detail their view needs; the cache
+            // keeps the triangles of unchanged geometry, so re-classifying only re-colours.
+            self.prepared.clear();
+            self.prune_pending = true;
             self.prepared_revision = self.state.revision;
-            self.prepare_ms = start.elapsed().as_secs_f64() * 1000.0;
+            if self.state.quick.is_some() {
+                self.view = View::Focus(0);
+            }
             if let View::Focus(i) = self.view
-                && i >= self.prepared.len()
+                && i >= self.state.portrait().len()
             {
                 self.view = View::Portrait;
             }
@@ -172,6 +244,11 @@ impl IndicartoApp {
         egui::CentralPanel::default().show(ui, |ui| self.centre_ui(ui, &mut actions));
         self.export_window(ui.ctx(), &mut actions);
         self.open_window(ui.ctx(), &mut actions);
+        self.quick_window(ui.ctx(), &mut actions);
+        if self.prune_pending {
+            self.cache.prune();
+            self.prune_pending = false;
+        }
         for action in actions {
             self.apply(action);
         }
@@ -253,6 +330,13 @@ impl IndicartoApp {
                 actions.push(Action::Undo);
             }
             if ui
+                .button("Carte rapide…")
+                .on_hover_text("Une carte de n'importe quel fichier de contours et d'un CSV, sans pack")
+                .clicked()
+            {
+                self.quick_dialog = Some(self.quick_last.clone());
+            }
+            if ui
                 .button("Réinitialiser")
                 .on_hover_text("Revient à l'exemple Hauts-de-France et aux réglages par défaut")
                 .clicked()
@@ -265,6 +349,10 @@ impl IndicartoApp {
                 ui.label(format!("Chargement de {}…", short_path(path)));
             } else if let Some(pack) = self.state.pack() {
                 ui.label(&pack.manifest.pack.title).on_hover_text(self.state.pack_path.display().to_string());
+            }
+            if self.state.drawing {
+                ui.spinner();
+                ui.label("Carte en cours…");
             }
             if self.state.exporting > 0 {
                 ui.spinner();
@@ -534,10 +622,20 @@ impl IndicartoApp {
         let columns = if ui.available_width() > 1100.0 { 2 } else { 1 };
         let card_width = (ui.available_width() - 24.0) / columns as f32 - 8.0;
         let mut focus = None;
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        let gpu = self.gpu;
+        // A new territory or template starts at the top; a new classification keeps the place.
+        let place = self.state.draft().map(|d| (d.territory.clone(), d.template.clone()));
+        egui::ScrollArea::vertical().id_salt(("portrait", place)).show(ui, |ui| {
             egui::Grid::new("portrait").num_columns(columns).spacing([12.0, 16.0]).show(ui, |ui| {
                 let portrait = self.state.portrait();
-                for (index, (illustration, prepared)) in portrait.iter().zip(&self.prepared).enumerate() {
+                for (index, illustration) in portrait.iter().enumerate() {
+                    let size_mm = Vec2::new(illustration.figure.width_mm as f32, illustration.figure.height_mm as f32);
+                    let scale = card_width / size_mm.x;
+                    let detail = Detail::for_scale(scale * ui.ctx().pixels_per_point());
+                    let prepared = self
+                        .prepared
+                        .entry((index, detail))
+                        .or_insert_with(|| paint::prepare(&illustration.figure, &mut self.cache, detail));
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
                             if ui
@@ -549,13 +647,13 @@ impl IndicartoApp {
                             }
                             ui.add(egui::Label::new(egui::RichText::new(&illustration.title).strong()).truncate());
                         });
-                        let scale = card_width / prepared.size_mm.x;
                         if let Some(action) = figure_ui(
                             ui,
                             &illustration.figure,
                             prepared,
-                            Vec2::new(card_width, prepared.size_mm.y * scale),
+                            Vec2::new(card_width, size_mm.y * scale),
                             None,
+                            gpu,
                         ) {
                             actions.push(action);
                         }
@@ -573,18 +671,32 @@ impl IndicartoApp {
     }
 
     fn focus_ui(&mut self, ui: &mut egui::Ui, index: usize, actions: &mut Vec<Action>) {
-        let (Some(illustration), Some(prepared)) = (self.state.portrait().get(index), self.prepared.get(index)) else {
+        let Some(illustration) = self.state.portrait().get(index) else {
             self.view = View::Portrait;
             return;
         };
+        let size_mm = Vec2::new(illustration.figure.width_mm as f32, illustration.figure.height_mm as f32);
+        let available = ui.available_size();
+        let scale = (available.x / size_mm.x).min(available.y / size_mm.y) * self.focus_view.scaling;
+        let detail = Detail::for_scale(scale * ui.ctx().pixels_per_point());
+        self.focus_detail = detail;
+        let prepared = self
+            .prepared
+            .entry((index, detail))
+            .or_insert_with(|| paint::prepare(&illustration.figure, &mut self.cache, detail));
         let mut back = false;
         ui.horizontal(|ui| {
             back = ui.button("Retour au portrait").clicked();
             ui.strong(&illustration.title);
-            ui.weak("molette : zoom ; glisser : déplacer ; double-clic : recadrer");
+            if ui.button("Recadrer").on_hover_text("Revient à la figure entière").clicked() {
+                self.focus_view = TSTransform::IDENTITY;
+            }
+            ui.weak("molette : zoom ; glisser : déplacer ; clic sur une unité : en faire le territoire");
         });
         let mut view = self.focus_view;
-        if let Some(action) = figure_ui(ui, &illustration.figure, prepared, ui.available_size(), Some(&mut view)) {
+        if let Some(action) =
+            figure_ui(ui, &illustration.figure, prepared, ui.available_size(), Some(&mut view), self.gpu)
+        {
             actions.push(action);
         }
         self.focus_view = view;
@@ -603,83 +715,91 @@ impl IndicartoApp {
             View::Focus(i) => Some(i),
             View::Portrait => None,
         };
-        egui::Window::new("Exporter").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
-            let label = ui.label("Dossier d'export");
-            ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
-            ui.horizontal(|ui| {
-                ui.checkbox(&mut draft.svg, "SVG (Inkscape, Illustrator)");
-                ui.checkbox(&mut draft.csv, "CSV");
-                ui.checkbox(&mut draft.pdf, "PDF");
-            });
-            ui.horizontal(|ui| {
-                ui.checkbox(&mut draft.png, "PNG");
-                ui.add_enabled(draft.png, egui::DragValue::new(&mut draft.dpi).range(72..=600).suffix(" dpi"));
-            });
-            ui.checkbox(&mut draft.portrait_pdf, "Un PDF de tout le portrait");
-            ui.checkbox(&mut draft.international, "CSV international (« , » et « . »)");
-            ui.separator();
-            let request = |only: Option<usize>| ExportRequest {
-                dir: PathBuf::from(draft.dir.trim()),
-                formats: draft.formats(),
-                portrait_pdf: draft.portrait_pdf && only.is_none(),
-                csv_style: if draft.international { CsvStyle::International } else { CsvStyle::French },
-                only,
-            };
-            ui.horizontal(|ui| {
-                if ui.button("Exporter le portrait").clicked() {
-                    actions.push(Action::Export(request(None)));
-                    close = true;
-                }
-                if let Some(i) = focused
-                    && ui.button("Exporter la figure affichée").clicked()
-                {
-                    actions.push(Action::Export(request(Some(i))));
-                    close = true;
-                }
-            });
-            ui.separator();
-            ui.label("Un portrait par territoire d'un niveau, dans des sous-dossiers :");
-            ui.horizontal(|ui| {
-                let label = ui.label("Niveau");
-                egui::ComboBox::from_id_salt("niveau-lot")
-                    .selected_text(draft.batch_level.as_ref().map_or("niveau…".to_owned(), |l| l.label_fr().to_owned()))
-                    .show_ui(ui, |ui| {
-                        for level in &levels {
-                            if ui
-                                .selectable_label(draft.batch_level.as_ref() == Some(level), level.label_fr())
-                                .clicked()
-                            {
-                                draft.batch_level = Some(level.clone());
+        egui::Window::new("Exporter")
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .min_width(560.0)
+            .resizable(false)
+            .show(ctx, |ui| {
+                let label = ui.label("Dossier d'export");
+                ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut draft.svg, "SVG (Inkscape, Illustrator)");
+                    ui.checkbox(&mut draft.csv, "CSV");
+                    ui.checkbox(&mut draft.pdf, "PDF");
+                });
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut draft.png, "PNG");
+                    ui.add_enabled(draft.png, egui::DragValue::new(&mut draft.dpi).range(72..=600).suffix(" dpi"));
+                });
+                ui.checkbox(&mut draft.portrait_pdf, "Un PDF de tout le portrait");
+                ui.checkbox(&mut draft.international, "CSV international (« , » et « . »)");
+                ui.separator();
+                let request = |only: Option<usize>| ExportRequest {
+                    dir: PathBuf::from(draft.dir.trim()),
+                    formats: draft.formats(),
+                    portrait_pdf: draft.portrait_pdf && only.is_none(),
+                    csv_style: if draft.international { CsvStyle::International } else { CsvStyle::French },
+                    only,
+                };
+                ui.horizontal(|ui| {
+                    if ui.button("Exporter le portrait").clicked() {
+                        actions.push(Action::Export(request(None)));
+                        close = true;
+                    }
+                    if let Some(i) = focused
+                        && ui.button("Exporter la figure affichée").clicked()
+                    {
+                        actions.push(Action::Export(request(Some(i))));
+                        close = true;
+                    }
+                });
+                ui.separator();
+                ui.label("Un portrait par territoire d'un niveau, dans des sous-dossiers :");
+                ui.horizontal(|ui| {
+                    let label = ui.label("Niveau");
+                    egui::ComboBox::from_id_salt("niveau-lot")
+                        .selected_text(
+                            draft.batch_level.as_ref().map_or("niveau…".to_owned(), |l| l.label_fr().to_owned()),
+                        )
+                        .show_ui(ui, |ui| {
+                            for level in &levels {
+                                if ui
+                                    .selectable_label(draft.batch_level.as_ref() == Some(level), level.label_fr())
+                                    .clicked()
+                                {
+                                    draft.batch_level = Some(level.clone());
+                                }
                             }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    let can = draft.batch_level.is_some() && self.state.batch.is_none();
+                    if ui.add_enabled(can, egui::Button::new("Exporter le lot")).clicked()
+                        && let Some(level) = draft.batch_level.clone()
+                    {
+                        actions.push(Action::Batch {
+                            level,
+                            dir: PathBuf::from(draft.dir.trim()),
+                            formats: draft.formats(),
+                        });
+                    }
+                });
+                if let Some(batch) = &self.state.batch {
+                    let done = batch.done.load(std::sync::atomic::Ordering::Relaxed);
+                    ui.horizontal(|ui| {
+                        ui.add(
+                            egui::ProgressBar::new(done as f32 / batch.total.max(1) as f32)
+                                .text(format!("{done} / {}", batch.total))
+                                .desired_width(300.0),
+                        );
+                        if ui.button("Interrompre").clicked() {
+                            actions.push(Action::CancelBatch);
                         }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                let can = draft.batch_level.is_some() && self.state.batch.is_none();
-                if ui.add_enabled(can, egui::Button::new("Exporter le lot")).clicked()
-                    && let Some(level) = draft.batch_level.clone()
-                {
-                    actions.push(Action::Batch {
-                        level,
-                        dir: PathBuf::from(draft.dir.trim()),
-                        formats: draft.formats(),
                     });
                 }
             });
-            if let Some(batch) = &self.state.batch {
-                let done = batch.done.load(std::sync::atomic::Ordering::Relaxed);
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::ProgressBar::new(done as f32 / batch.total.max(1) as f32)
-                            .text(format!("{done} / {}", batch.total))
-                            .desired_width(300.0),
-                    );
-                    if ui.button("Interrompre").clicked() {
-                        actions.push(Action::CancelBatch);
-                    }
-                });
-            }
-        });
         if open && !close {
             self.export = Some(draft);
         }
@@ -689,33 +809,110 @@ impl IndicartoApp {
         let Some(mut path) = self.open_dialog.take() else { return };
         let mut open = true;
         let mut done = false;
-        egui::Window::new("Ouvrir un pack").open(&mut open).collapsible(false).show(ctx, |ui| {
-            let label = ui.label("Dossier du pack (ou son pack.toml)");
-            ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
-            if ui.button("Ouvrir").clicked() {
-                actions.push(Action::OpenPack(PathBuf::from(path.trim())));
-                done = true;
-            }
-            if !self.settings.recent.is_empty() {
-                ui.separator();
-                ui.label("Récents");
-                for recent in &self.settings.recent {
-                    if ui.button(recent.display().to_string()).clicked() {
-                        actions.push(Action::OpenPack(recent.clone()));
-                        done = true;
+        egui::Window::new("Ouvrir un pack")
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .min_width(560.0)
+            .show(ctx, |ui| {
+                let label = ui.label("Dossier du pack (ou son pack.toml)");
+                ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
+                if ui.button("Ouvrir").clicked() {
+                    actions.push(Action::OpenPack(PathBuf::from(path.trim())));
+                    done = true;
+                }
+                if !self.settings.recent.is_empty() {
+                    ui.separator();
+                    ui.label("Récents");
+                    for recent in &self.settings.recent {
+                        if ui.button(recent.display().to_string()).clicked() {
+                            actions.push(Action::OpenPack(recent.clone()));
+                            done = true;
+                        }
                     }
                 }
-            }
-        });
+            });
         if open && !done {
             self.open_dialog = Some(path);
         }
     }
 }
 
+impl IndicartoApp {
+    fn quick_window(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some(mut draft) = self.quick_dialog.take() else { return };
+        let mut open = true;
+        let mut done = false;
+        let options = self.state.draft().map(|d| d.options.clone()).unwrap_or_default();
+        egui::Window::new("Carte rapide")
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .min_width(560.0)
+            .show(ctx, |ui| {
+                egui::Grid::new("carte-rapide").num_columns(2).show(ui, |ui| {
+                    for (label, field, hint) in [
+                        ("Contours (.shp, .geojson)", &mut draft.boundaries, "communes.shp"),
+                        ("Données (.csv)", &mut draft.data, "mes_donnees.csv"),
+                        ("Jointure (CODE ou CHAMP=COLONNE)", &mut draft.join, "INSEE_COM=codgeo"),
+                        ("Colonne des valeurs", &mut draft.value, "taux"),
+                    ] {
+                        let label = ui.label(label);
+                        ui.add(egui::TextEdit::singleline(field).hint_text(hint).desired_width(360.0))
+                            .labelled_by(label.id);
+                        ui.end_row();
+                    }
+                });
+                ui.checkbox(&mut draft.circles, "Cercles proportionnels (effectifs)");
+                ui.weak("Classification, palette et langue : celles du panneau « Cartes ».");
+                let ready =
+                    [&draft.boundaries, &draft.data, &draft.join, &draft.value].iter().all(|f| !f.trim().is_empty());
+                if ui.add_enabled(ready, egui::Button::new("Dessiner la carte")).clicked() {
+                    actions.push(Action::QuickMap(Box::new(crate::quickmap::QuickMapRequest {
+                        boundaries: PathBuf::from(draft.boundaries.trim()),
+                        level: None,
+                        data: PathBuf::from(draft.data.trim()),
+                        join: draft.join.trim().to_owned(),
+                        value: draft.value.trim().to_owned(),
+                        method: options.method.clone(),
+                        classes: options.classes,
+                        palette: Some(options.palette.clone()),
+                        circles: draft.circles,
+                        title: None,
+                        source: None,
+                        lang: options.lang,
+                        assume_crs: None,
+                    })));
+                    self.quick_last = draft.clone();
+                    done = true;
+                }
+            });
+        if open && !done {
+            self.quick_dialog = Some(draft);
+        }
+    }
+}
+
 impl eframe::App for IndicartoApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.gpu = frame.gl().is_some() && std::env::var_os("INDICARTO_NO_GPU_MESHES").is_none();
+        let start = std::time::Instant::now();
         IndicartoApp::ui(self, ui);
+        if self.frame_log.is_some() {
+            let context = match self.view {
+                View::Portrait => format!("portrait, {} figures", self.state.portrait().len()),
+                View::Focus(i) => format!(
+                    "figure {i} agrandie, {:?}, {} triangles",
+                    self.focus_detail,
+                    self.prepared.get(&(i, self.focus_detail)).map_or(0, |p| p.triangles)
+                ),
+            };
+            if let Some(log) = &mut self.frame_log {
+                log.frame(start.elapsed().as_secs_f64() * 1000.0, &context);
+            }
+            // Keep frames coming so that the log measures the renderer, not the idle loop.
+            ui.ctx().request_repaint();
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -751,6 +948,7 @@ fn figure_ui(
     prepared: &PreparedFigure,
     size: Vec2,
     view: Option<&mut TSTransform>,
+    gpu: bool,
 ) -> Option<Action> {
     let sense = if view.is_some() { Sense::click_and_drag() } else { Sense::click() };
     let (rect, response) = ui.allocate_exact_size(size, sense);
@@ -765,12 +963,9 @@ fn figure_ui(
         if response.dragged() {
             *view = TSTransform::from_translation(response.drag_delta()) * *view;
         }
-        if response.double_clicked() {
-            *view = TSTransform::IDENTITY;
-        }
         if response.hovered() {
             let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
-            let factor = zoom * (scroll / 200.0).exp();
+            let factor = zoom * (scroll / 400.0).exp();
             if (factor - 1.0).abs() > 1e-4
                 && let Some(pointer) = response.hover_pos()
             {
@@ -784,7 +979,7 @@ fn figure_ui(
         transform = *view * base;
     }
     let painter = ui.painter_at(rect);
-    paint::paint(&painter, prepared, transform);
+    paint::paint(&painter, prepared, transform, gpu);
     let hovered = response.hover_pos()?;
     let at = transform.inverse() * hovered;
     let (layer, tag, outline) = paint::hit(figure, prepared, at)?;
@@ -849,7 +1044,14 @@ fn histogram_ui(ui: &mut egui::Ui, figure: &Figure, options: &crate::portrait::M
     let log = min > 0.0 && max / min > 50.0;
     let axis = |v: f64| if log { v.log10() } else { v };
     let (lo, hi) = (axis(min), axis(max));
-    let classification = classify(&values, &options.method, options.classes).ok();
+    // Proportional circles have no classes: the distribution alone, without bounds.
+    let classed = units.marks.iter().any(|m| match m {
+        crate::figure::Mark::Path { tag: Some(t), .. } | crate::figure::Mark::Circle { tag: Some(t), .. } => {
+            t.class.is_some()
+        }
+        _ => false,
+    });
+    let classification = if classed { classify(&values, &options.method, options.classes).ok() } else { None };
     let breaks = classification.as_ref().map(|c| c.breaks.clone()).unwrap_or_default();
     let colors = classification
         .as_ref()
@@ -901,5 +1103,9 @@ fn histogram_ui(ui: &mut egui::Ui, figure: &Figure, options: &crate::portrait::M
     }
     let bounds: Vec<String> = breaks.iter().map(|b| format_fr(*b, 1)).collect();
     response.on_hover_text(format!("Bornes : {}", bounds.join(" ; ")));
-    ui.weak(format!("min {} — max {} ; traits : bornes des classes", format_fr(min, 1), format_fr(max, 1)));
+    ui.weak(if classed {
+        format!("min {} — max {} ; traits : bornes des classes", format_fr(min, 1), format_fr(max, 1))
+    } else {
+        format!("min {} — max {} ; cercles proportionnels, sans classes", format_fr(min, 1), format_fr(max, 1))
+    });
 }

@@ -7,7 +7,7 @@
 //! Hover outlines are painted on top by the caller, never added to the figure.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use eframe::egui::{self, Color32, Pos2, Rect, Shape, Vec2, emath::TSTransform, epaint::Mesh, epaint::Vertex};
@@ -20,9 +20,39 @@ use lyon_tessellation::{
 
 use crate::figure::{Anchor, Figure, Fill, MM_PER_PT, Mark, Rgb, Stroke, Style, Tag};
 
-/// Points closer than this on the page (mm) are merged before tessellation: far below what a
-/// screen shows, and it keeps France-scale maps light.
-const MIN_STEP_MM: f32 = 0.03;
+/// Level of detail: polygons are snapped to a grid of 0.4 mm / 2^level on the page before
+/// tessellation. A software OpenGL rasteriser spends its time on triangles, so each view uses the
+/// coarsest level whose grid stays under a screen pixel: a portrait card or all of France at a
+/// glance take few triangles, a zoomed map gets finer ones, prepared when first needed and cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Detail(u8);
+
+impl Detail {
+    /// The finest level: a 0.0125 mm grid, under a pixel up to 80 pixels per millimetre.
+    pub const FINEST: Detail = Detail(5);
+
+    fn step_mm(self) -> f32 {
+        0.4 / f32::from(1u8 << self.0)
+    }
+
+    /// The level for a display scale in screen points per page millimetre.
+    #[must_use]
+    pub fn for_scale(points_per_mm: f32) -> Detail {
+        let level = (0.4 * points_per_mm).max(1.0).log2().ceil();
+        Detail((level as u8).min(Detail::FINEST.0))
+    }
+
+    /// Whether hair lines of crowded layers are left out: at these levels they are under half a
+    /// pixel wide.
+    fn drops_hairlines(self) -> bool {
+        self.0 <= 1
+    }
+}
+
+/// In layers of more than 500 marks, polygon outlines thinner than this (mm) are left out at the
+/// overview detail: under a pixel there, they would only speckle the fills (thousands of white
+/// commune borders).
+const HAIRLINE_MM: f64 = 0.15;
 /// Strokes thinner than this (mm) are drawn at this width, so hair lines do not vanish.
 const MIN_STROKE_MM: f32 = 0.12;
 
@@ -31,13 +61,37 @@ const MIN_STROKE_MM: f32 = 0.12;
 struct Triangles {
     positions: Vec<Pos2>,
     indices: Vec<u32>,
+    /// Bounds of the source rings (for hit-testing), computed once with the triangles.
+    bounds: Option<Rect>,
 }
 
 /// Cache of tessellated geometry, kept across figure revisions.
 #[derive(Default)]
 pub struct TessellationCache {
-    entries: HashMap<u64, Arc<Triangles>>,
-    used: std::collections::HashSet<u64>,
+    entries: HashMap<u64, Arc<Triangles>, KeyHash>,
+    used: std::collections::HashSet<u64, KeyHash>,
+}
+
+/// The keys are already hashes: use them as they are.
+type KeyHash = std::hash::BuildHasherDefault<PassThrough>;
+
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl TessellationCache {
@@ -66,7 +120,7 @@ impl TessellationCache {
 }
 
 enum Item {
-    Mesh(Arc<Mesh>),
+    Mesh(Arc<Mesh>, std::sync::OnceLock<Arc<super::gpu::GpuMesh>>),
     Text { pos: Pos2, text: String, size_mm: f32, anchor: Anchor, bold: bool, color: Color32 },
 }
 
@@ -105,54 +159,61 @@ fn fill_color(fill: Fill) -> Option<Color32> {
 }
 
 fn geometry_key(kind: u8, rings: &[Vec<[f64; 2]>], extra: f64) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    kind.hash(&mut hasher);
-    extra.to_bits().hash(&mut hasher);
-    rings.len().hash(&mut hasher);
+    // FNV-1a over 64-bit words: the key is computed for every mark at every revision, so it must
+    // cost far less than the tessellation it saves.
+    let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |word: u64| key = (key ^ word).wrapping_mul(0x0000_0100_0000_01b3);
+    mix(u64::from(kind));
+    mix(extra.to_bits());
+    mix(rings.len() as u64);
     for ring in rings {
-        ring.len().hash(&mut hasher);
+        mix(ring.len() as u64);
         // A handful of points identifies a ring among a map's; hashing every point of France's
         // communes would cost more than tessellating the few that changed.
         let step = (ring.len() / 4).max(1);
         for p in ring.iter().step_by(step) {
-            p[0].to_bits().hash(&mut hasher);
-            p[1].to_bits().hash(&mut hasher);
+            mix(p[0].to_bits());
+            mix(p[1].to_bits());
         }
     }
-    hasher.finish()
+    key
 }
 
-fn lyon_path(rings: &[Vec<[f64; 2]>], closed: bool) -> LyonPath {
+/// Builds the path with every point snapped to a grid of `step` mm, consecutive duplicates
+/// dropped. Snapping does not depend on the direction a ring runs, so two neighbours that share a
+/// border keep the same simplified border: no gaps open between them, unlike dropping points by
+/// distance along each ring.
+fn lyon_path(rings: &[Vec<[f64; 2]>], closed: bool, step: f32) -> LyonPath {
+    let grid = |v: f64| (v / f64::from(step)).round() as i64;
     let mut builder = LyonPath::builder();
     for ring in rings {
-        let mut last: Option<[f32; 2]> = None;
-        let mut open = false;
+        let mut last: Option<(i64, i64)> = None;
         for p in ring {
-            let q = [p[0] as f32, p[1] as f32];
-            if !(q[0].is_finite() && q[1].is_finite()) {
+            if !(p[0].is_finite() && p[1].is_finite()) {
                 continue;
             }
+            let node = (grid(p[0]), grid(p[1]));
+            let at = point(node.0 as f32 * step, node.1 as f32 * step);
             match last {
                 None => {
-                    builder.begin(point(q[0], q[1]));
-                    open = true;
+                    builder.begin(at);
                 }
-                Some(l) if (q[0] - l[0]).abs() + (q[1] - l[1]).abs() < MIN_STEP_MM => continue,
+                Some(previous) if previous == node => continue,
                 Some(_) => {
-                    builder.line_to(point(q[0], q[1]));
+                    builder.line_to(at);
                 }
             }
-            last = Some(q);
+            last = Some(node);
         }
-        if open {
+        if last.is_some() {
             builder.end(closed);
         }
     }
     builder.build()
 }
 
-fn fill_triangles(rings: &[Vec<[f64; 2]>]) -> Triangles {
-    let path = lyon_path(rings, true);
+fn fill_triangles(rings: &[Vec<[f64; 2]>], step: f32) -> Triangles {
+    let path = lyon_path(rings, true, step);
     let mut buffers: VertexBuffers<Pos2, u32> = VertexBuffers::new();
     let options = FillOptions::tolerance(0.01).with_fill_rule(FillRule::EvenOdd);
     let result = FillTessellator::new().tessellate_path(
@@ -163,16 +224,16 @@ fn fill_triangles(rings: &[Vec<[f64; 2]>]) -> Triangles {
     // A degenerate ring (self-intersecting beyond repair) is drawn without fill rather than
     // stopping the whole figure; its outline still shows.
     if result.is_err() {
-        return Triangles::default();
+        return Triangles { bounds: Some(bounds(rings.iter().flatten())), ..Triangles::default() };
     }
-    Triangles { positions: buffers.vertices, indices: buffers.indices }
+    Triangles { positions: buffers.vertices, indices: buffers.indices, bounds: Some(bounds(rings.iter().flatten())) }
 }
 
-fn stroke_triangles(rings: &[Vec<[f64; 2]>], closed: bool, width_mm: f32) -> Triangles {
-    let path = lyon_path(rings, closed);
+fn stroke_triangles(rings: &[Vec<[f64; 2]>], closed: bool, width_mm: f32, step: f32) -> Triangles {
+    let path = lyon_path(rings, closed, step);
     let mut buffers: VertexBuffers<Pos2, u32> = VertexBuffers::new();
     let options =
-        StrokeOptions::tolerance(0.01).with_line_width(width_mm.max(MIN_STROKE_MM)).with_line_join(LineJoin::Round);
+        StrokeOptions::tolerance(0.01).with_line_width(width_mm.max(MIN_STROKE_MM)).with_line_join(LineJoin::MiterClip);
     let result = StrokeTessellator::new().tessellate_path(
         &path,
         &options,
@@ -181,7 +242,7 @@ fn stroke_triangles(rings: &[Vec<[f64; 2]>], closed: bool, width_mm: f32) -> Tri
     if result.is_err() {
         return Triangles::default();
     }
-    Triangles { positions: buffers.vertices, indices: buffers.indices }
+    Triangles { positions: buffers.vertices, indices: buffers.indices, bounds: None }
 }
 
 /// Splits a polyline into its dashes.
@@ -222,8 +283,11 @@ fn dashes(points: &[[f64; 2]], pattern: &[f64]) -> Vec<Vec<[f64; 2]>> {
     out
 }
 
-fn circle_ring(cx: f64, cy: f64, r: f64) -> Vec<[f64; 2]> {
-    let n = ((r * 8.0).ceil() as usize).clamp(16, 96);
+/// A circle as a polygon whose segments stay under `step` mm from the true circle.
+fn circle_ring(cx: f64, cy: f64, r: f64, step: f64) -> Vec<[f64; 2]> {
+    // The sagitta of a segment of angle a is r (1 − cos(a/2)) ≈ r a² / 8.
+    let angle = (8.0 * step / r.max(1e-9)).sqrt().min(std::f64::consts::FRAC_PI_4);
+    let n = ((std::f64::consts::TAU / angle).ceil() as usize).clamp(12, 128);
     (0..n)
         .map(|i| {
             let a = std::f64::consts::TAU * i as f64 / n as f64;
@@ -238,6 +302,10 @@ fn rect_ring(x: f64, y: f64, w: f64, h: f64) -> Vec<[f64; 2]> {
 
 struct Builder<'c> {
     cache: &'c mut TessellationCache,
+    detail: Detail,
+    /// The current layer has so many marks that their hair lines only speckle at overview.
+    crowded: bool,
+    step: f32,
     items: Vec<Item>,
     mesh: Mesh,
     triangles: usize,
@@ -257,27 +325,37 @@ impl Builder<'_> {
 
     fn flush(&mut self) {
         if !self.mesh.is_empty() {
-            self.items.push(Item::Mesh(Arc::new(std::mem::take(&mut self.mesh))));
+            self.items.push(Item::Mesh(Arc::new(std::mem::take(&mut self.mesh)), std::sync::OnceLock::new()));
         }
     }
 
-    fn shape(&mut self, kind: u8, rings: &[Vec<[f64; 2]>], style: &Style) {
+    /// Draws a filled and/or stroked shape; returns the bounds of its rings when known from the
+    /// cache (the fill's), so that they are not recomputed at every revision.
+    fn shape(&mut self, kind: u8, rings: &[Vec<[f64; 2]>], style: &Style) -> Option<Rect> {
+        let mut known = None;
+        // Circles are already drawn at this detail; snapping them would move small ones onto the
+        // grid's nodes.
+        let step = if kind == 2 { 1e-4 } else { self.step };
         if let Some(fill) = fill_color(style.fill) {
-            let key = geometry_key(kind, rings, 0.0);
-            let triangles = self.cache.get_or(key, || fill_triangles(rings));
+            let key = geometry_key(kind, rings, f64::from(self.step));
+            let triangles = self.cache.get_or(key, || fill_triangles(rings, step));
             self.push(&triangles, fill);
+            known = triangles.bounds;
         }
-        if let Some(stroke) = &style.stroke {
-            self.stroke(rings, true, stroke);
+        if let Some(stroke) = &style.stroke
+            && (!self.detail.drops_hairlines() || !self.crowded || stroke.width_mm >= HAIRLINE_MM)
+        {
+            self.stroke(rings, true, stroke, step);
         }
+        known
     }
 
-    fn stroke(&mut self, rings: &[Vec<[f64; 2]>], closed: bool, stroke: &Stroke) {
+    fn stroke(&mut self, rings: &[Vec<[f64; 2]>], closed: bool, stroke: &Stroke, step: f32) {
         let paint = color(stroke.color, stroke.opacity);
         let width = stroke.width_mm as f32;
         if stroke.dash_mm.is_empty() {
-            let key = geometry_key(if closed { 10 } else { 11 }, rings, stroke.width_mm);
-            let triangles = self.cache.get_or(key, || stroke_triangles(rings, closed, width));
+            let key = geometry_key(if closed { 10 } else { 11 }, rings, stroke.width_mm + f64::from(step) * 1e3);
+            let triangles = self.cache.get_or(key, || stroke_triangles(rings, closed, width, step));
             self.push(&triangles, paint);
         } else {
             for ring in rings {
@@ -286,25 +364,34 @@ impl Builder<'_> {
                     points.push(*first);
                 }
                 let pieces = dashes(&points, &stroke.dash_mm);
-                self.push(&stroke_triangles(&pieces, false, width), paint);
+                self.push(&stroke_triangles(&pieces, false, width, step), paint);
             }
         }
     }
 }
 
 /// Prepares a figure for painting, reusing cached tessellations.
-pub fn prepare(figure: &Figure, cache: &mut TessellationCache) -> PreparedFigure {
-    let mut builder = Builder { cache, items: Vec::new(), mesh: Mesh::default(), triangles: 0 };
+pub fn prepare(figure: &Figure, cache: &mut TessellationCache, detail: Detail) -> PreparedFigure {
+    let mut builder = Builder {
+        cache,
+        detail,
+        crowded: false,
+        step: detail.step_mm(),
+        items: Vec::new(),
+        mesh: Mesh::default(),
+        triangles: 0,
+    };
     let mut hits = Vec::new();
     for (layer_index, layer) in figure.layers.iter().enumerate() {
+        builder.crowded = layer.marks.len() > 500;
         for (mark_index, mark) in layer.marks.iter().enumerate() {
             let tagged = match mark {
                 Mark::Path { rings, style, tag } => {
-                    builder.shape(0, rings, style);
-                    tag.as_ref().map(|_| bounds(rings.iter().flatten()))
+                    let known = builder.shape(0, rings, style);
+                    tag.as_ref().map(|_| known.unwrap_or_else(|| bounds(rings.iter().flatten())))
                 }
                 Mark::Polyline { points, stroke, tag } => {
-                    builder.stroke(std::slice::from_ref(points), false, stroke);
+                    builder.stroke(std::slice::from_ref(points), false, stroke, builder.step);
                     tag.as_ref().map(|_| bounds(points.iter()).expand(1.0))
                 }
                 Mark::Rect { x, y, width, height, style, tag } => {
@@ -312,7 +399,7 @@ pub fn prepare(figure: &Figure, cache: &mut TessellationCache) -> PreparedFigure
                     tag.as_ref().map(|_| Rect::from_min_size(pos(*x, *y), Vec2::new(*width as f32, *height as f32)))
                 }
                 Mark::Circle { cx, cy, r, style, tag } => {
-                    builder.shape(2, &[circle_ring(*cx, *cy, *r)], style);
+                    builder.shape(2, &[circle_ring(*cx, *cy, *r, f64::from(builder.step))], style);
                     tag.as_ref().map(|_| Rect::from_center_size(pos(*cx, *cy), Vec2::splat(2.0 * *r as f32)))
                 }
                 Mark::Text { x, y, text, size_pt, anchor, bold, color: c } => {
@@ -354,14 +441,20 @@ fn bounds<'p>(points: impl Iterator<Item = &'p [f64; 2]>) -> Rect {
     rect
 }
 
-/// Paints a prepared figure; `to_screen` maps page millimetres to screen points.
-pub fn paint(painter: &egui::Painter, prepared: &PreparedFigure, to_screen: TSTransform) {
+/// Paints a prepared figure; `to_screen` maps page millimetres to screen points. With `gpu`
+/// (the glow renderer), meshes stay on the GPU and only the transform changes from frame to frame.
+pub fn paint(painter: &egui::Painter, prepared: &PreparedFigure, to_screen: TSTransform, gpu: bool) {
+    let gpu = gpu && !super::gpu::unavailable();
     let clip = painter.clip_rect();
     let page = to_screen * Rect::from_min_size(Pos2::ZERO, prepared.size_mm);
     painter.rect_filled(page, 0.0, Color32::WHITE);
     for item in &prepared.items {
         match item {
-            Item::Mesh(mesh) => {
+            Item::Mesh(mesh, uploaded) if gpu => {
+                let on_gpu = uploaded.get_or_init(|| super::gpu::GpuMesh::new(mesh));
+                super::gpu::paint(painter, clip, on_gpu, to_screen);
+            }
+            Item::Mesh(mesh, _) => {
                 let mut mesh = (**mesh).clone();
                 for v in &mut mesh.vertices {
                     v.pos = to_screen * v.pos;
@@ -432,7 +525,7 @@ pub fn hit<'f>(figure: &'f Figure, prepared: &PreparedFigure, at: Pos2) -> Optio
                 Some((tag, rings.iter().map(|r| r.iter().map(|p| pos(p[0], p[1])).collect()).collect()))
             }
             Mark::Circle { cx, cy, r, tag: Some(tag), .. } if (x - cx).hypot(y - cy) <= *r => {
-                Some((tag, vec![circle_ring(*cx, *cy, *r).iter().map(|p| pos(p[0], p[1])).collect()]))
+                Some((tag, vec![circle_ring(*cx, *cy, *r, 0.01).iter().map(|p| pos(p[0], p[1])).collect()]))
             }
             Mark::Rect { tag: Some(tag), .. } | Mark::Polyline { tag: Some(tag), .. } => {
                 Some((tag, vec![rect_outline(h.bounds)]))
@@ -475,7 +568,7 @@ mod tests {
     #[test]
     fn a_polygon_with_a_hole_is_filled_around_the_hole() {
         // 100 mm² minus the 16 mm² hole.
-        let triangles = fill_triangles(&square_with_hole());
+        let triangles = fill_triangles(&square_with_hole(), 0.25);
         assert!((area(&triangles) - 84.0).abs() < 1e-3, "area {}", area(&triangles));
     }
 
@@ -483,7 +576,68 @@ mod tests {
     fn a_concave_polygon_keeps_its_area() {
         // An L of 3 unit squares: a convex fill would cover 4.
         let l = vec![vec![[0.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0], [1.0, 2.0], [0.0, 2.0]]];
-        assert!((area(&fill_triangles(&l)) - 3.0).abs() < 1e-4);
+        assert!((area(&fill_triangles(&l, 0.25)) - 3.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn neighbours_keep_their_shared_border_when_simplified() {
+        // Two units share a wiggly border (x near 5, many points closer than the grid). Each is
+        // simplified on its own, in opposite directions; their areas must still add up to the
+        // 10 × 10 square, itself snapped to the grid: no gap, no overlap.
+        let border: Vec<[f64; 2]> =
+            (0..=100).map(|i| [5.0 + 0.3 * (f64::from(i) * 0.7).sin(), f64::from(i) / 10.0]).collect();
+        let mut left = vec![[0.0, 10.0], [0.0, 0.0]];
+        left.extend(border.iter().copied());
+        let mut right: Vec<[f64; 2]> = border.iter().rev().copied().collect();
+        right.extend([[10.0, 0.0], [10.0, 10.0]]);
+        for step in [0.15f32, 0.5, 1.0] {
+            let step64 = f64::from(step);
+            let sum = area(&fill_triangles(&[left.clone()], step)) + area(&fill_triangles(&[right.clone()], step));
+            let side = (10.0 / step64).round() * step64;
+            assert!((f64::from(sum) - side * side).abs() < 1e-3, "step {step}: {sum} for {}", side * side);
+        }
+    }
+
+    #[test]
+    fn the_level_of_detail_keeps_the_grid_under_a_pixel() {
+        for scale in [0.5f32, 2.5, 2.6, 4.0, 9.9, 30.0, 80.0] {
+            let step_px = Detail::for_scale(scale).step_mm() * scale;
+            assert!(step_px <= 1.0, "{scale} points/mm: {step_px} px");
+        }
+        // And is not finer than it needs: one level coarser would exceed a pixel.
+        assert_eq!(Detail::for_scale(2.5), Detail(0));
+        assert_eq!(Detail::for_scale(2.6), Detail(1));
+        assert_eq!(Detail::for_scale(1000.0), Detail::FINEST);
+    }
+
+    #[test]
+    fn circles_keep_their_area_and_place_at_every_detail() {
+        // A big circle (Paris at 9 mm) and a tiny one (0.05 mm) off the grid's nodes.
+        for detail in [Detail(0), Detail(1), Detail::FINEST] {
+            let step = f64::from(detail.step_mm());
+            for (cx, cy, r) in [(50.33, 40.77, 9.0), (12.07, 3.01, 0.05)] {
+                let mut figure = Figure::new(100.0, 100.0, "t");
+                let mut layer = Layer::new("communes", "Communes");
+                layer.marks.push(Mark::Circle { cx, cy, r, style: Style::fill(Rgb(200, 0, 0)), tag: None });
+                figure.layers.push(layer);
+                let prepared = prepare(&figure, &mut TessellationCache::default(), detail);
+                let Item::Mesh(mesh, _) = &prepared.items[0] else { panic!("a mesh") };
+                let triangles = Triangles {
+                    positions: mesh.vertices.iter().map(|v| v.pos).collect(),
+                    indices: mesh.indices.clone(),
+                    bounds: None,
+                };
+                let expected = std::f64::consts::PI * r * r;
+                let drawn = f64::from(area(&triangles));
+                assert!((drawn - expected).abs() / expected < 0.06, "{detail:?} r {r}: {drawn} for {expected}");
+                let centre =
+                    mesh.vertices.iter().fold(Vec2::ZERO, |sum, v| sum + v.pos.to_vec2()) / mesh.vertices.len() as f32;
+                assert!(
+                    (f64::from(centre.x) - cx).abs() < r * 0.1 + 1e-3,
+                    "{detail:?}: centre {centre:?}, step {step}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -506,13 +660,13 @@ mod tests {
         });
         figure.layers.push(layer);
         let mut cache = TessellationCache::default();
-        let prepared = prepare(&figure, &mut cache);
+        let prepared = prepare(&figure, &mut cache, Detail::FINEST);
         assert_eq!(hit(&figure, &prepared, Pos2::new(1.0, 1.0)).map(|h| h.1.code.as_str()), Some("80021"));
         assert!(hit(&figure, &prepared, Pos2::new(5.0, 5.0)).is_none());
         assert!(hit(&figure, &prepared, Pos2::new(15.0, 5.0)).is_none());
         // Re-preparing the same geometry reuses the cache.
         let before = cache.len();
-        let _ = prepare(&figure, &mut cache);
+        let _ = prepare(&figure, &mut cache, Detail::FINEST);
         assert_eq!(cache.len(), before);
     }
 }

@@ -19,6 +19,7 @@ use crate::pack::Pack;
 use crate::portrait::{
     Illustration, MapExtent, MapOptions, Selection, TerritoryRef, build_portrait, default_comparisons, template,
 };
+use crate::quickmap::{QuickMap, QuickMapRequest, quick_map};
 use crate::territory::Territory;
 use crate::text::Lang;
 
@@ -118,6 +119,9 @@ pub enum Action {
     CancelBatch,
     /// Removes one message.
     DismissMessage(usize),
+    /// A quick map from any boundary file and CSV (background thread); the portrait comes back
+    /// with the next change of territory or template.
+    QuickMap(Box<QuickMapRequest>),
 }
 
 /// A running batch, seen from the window.
@@ -135,6 +139,7 @@ enum JobResult {
     Pack(PathBuf, Result<Box<Pack>, String>),
     Export(Result<(PathBuf, usize), String>),
     Batch(Result<String, String>),
+    Quick(Result<QuickMap, String>),
 }
 
 /// The application state.
@@ -158,6 +163,10 @@ pub struct AppState {
     pub batch: Option<BatchProgress>,
     /// Folder of the last export.
     pub last_export: Option<PathBuf>,
+    /// The quick map shown instead of the portrait.
+    pub quick: Option<QuickMapRequest>,
+    /// A quick map is being drawn.
+    pub drawing: bool,
     sender: mpsc::Sender<JobResult>,
     receiver: mpsc::Receiver<JobResult>,
     /// Called when a background job ends (the window asks for a repaint).
@@ -182,6 +191,8 @@ impl AppState {
             exporting: 0,
             batch: None,
             last_export: None,
+            quick: None,
+            drawing: false,
             sender,
             receiver,
             wake,
@@ -231,7 +242,7 @@ impl AppState {
     /// Whether background work is under way.
     #[must_use]
     pub fn busy(&self) -> bool {
-        self.loading.is_some() || self.exporting > 0 || self.batch.is_some()
+        self.loading.is_some() || self.exporting > 0 || self.batch.is_some() || self.drawing
     }
 
     fn error(&mut self, text: String) {
@@ -253,8 +264,17 @@ impl AppState {
             }
             Action::Undo => {
                 if let Some(previous) = self.undo.pop() {
-                    self.draft = Some(previous);
-                    self.rebuild();
+                    if let Some(mut request) = self.quick.clone() {
+                        request.method = previous.options.method.clone();
+                        request.classes = previous.options.classes;
+                        request.palette = Some(previous.options.palette.clone());
+                        request.lang = previous.options.lang;
+                        self.draft = Some(previous);
+                        self.draw_quick_map(request);
+                    } else {
+                        self.draft = Some(previous);
+                        self.rebuild();
+                    }
                 }
             }
             Action::DismissMessage(index) => {
@@ -264,6 +284,7 @@ impl AppState {
             }
             Action::Export(request) => self.export(request),
             Action::Batch { level, dir, formats } => self.start_batch(level, dir, formats),
+            Action::QuickMap(request) => self.draw_quick_map(*request),
             Action::CancelBatch => {
                 if let Some(batch) = &self.batch {
                     batch.cancel.store(true, Ordering::Relaxed);
@@ -307,6 +328,23 @@ impl AppState {
         if next == draft {
             return;
         }
+        if let Some(mut request) = self.quick.clone() {
+            if next.territory == draft.territory
+                && next.comparisons == draft.comparisons
+                && next.template == draft.template
+            {
+                // The quick map is on screen: the classification applies to it.
+                request.method = next.options.method.clone();
+                request.classes = next.options.classes;
+                request.palette = Some(next.options.palette.clone());
+                request.lang = next.options.lang;
+                self.undo.push(draft);
+                self.draft = Some(next);
+                self.draw_quick_map(request);
+                return;
+            }
+            self.quick = None;
+        }
         self.draft = Some(next);
         if self.rebuild() {
             self.undo.push(draft);
@@ -338,6 +376,24 @@ impl AppState {
                 self.error(message);
                 false
             }
+        }
+    }
+
+    fn draw_quick_map(&mut self, request: QuickMapRequest) {
+        let sender = self.sender.clone();
+        let wake = Arc::clone(&self.wake);
+        let asked = request.clone();
+        let spawned = std::thread::Builder::new().name("carte rapide".into()).spawn(move || {
+            let result = quick_map(&asked).map_err(|e| e.to_string());
+            let _ = sender.send(JobResult::Quick(result));
+            wake();
+        });
+        match spawned {
+            Ok(_) => {
+                self.drawing = true;
+                self.quick = Some(request);
+            }
+            Err(e) => self.error(format!("impossible de lancer la carte : {e}")),
         }
     }
 
@@ -382,6 +438,7 @@ impl AppState {
         }
         self.pack = Some(Arc::new(pack));
         self.pack_path = path;
+        self.quick = None;
         self.draft = Some(draft);
         if warnings > 0 {
             self.messages.push(Message {
@@ -412,6 +469,27 @@ impl AppState {
                             self.last_export = Some(dir);
                         }
                         Err(message) => self.error(message),
+                    }
+                }
+                JobResult::Quick(outcome) => {
+                    self.drawing = false;
+                    match outcome {
+                        Ok(map) => {
+                            for warning in map.warnings {
+                                self.messages.push(Message { severity: Severity::Warning, text: warning });
+                            }
+                            self.portrait = vec![Illustration {
+                                slug: "carte-rapide".into(),
+                                title: map.figure.title.clone(),
+                                figure: map.figure,
+                                data: map.data,
+                            }];
+                            self.revision += 1;
+                        }
+                        Err(message) => {
+                            self.quick = None;
+                            self.error(message);
+                        }
                     }
                 }
                 JobResult::Batch(outcome) => {

@@ -285,3 +285,42 @@ fn the_window_opens_on_the_sample_loaded_in_the_background() {
     assert!(app.state.draft().is_some());
     assert!(!app.state.portrait().is_empty());
 }
+
+#[test]
+fn a_quick_map_of_ones_own_csv_shows_in_the_window_and_follows_the_classification() {
+    // A user's own file: French CSV (`;`, decimal comma, BOM) for the départements layer.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("taux.csv");
+    std::fs::write(&csv, "\u{feff}code;taux\n02;12,5\n59;14,1\n60;9,8\n62;13,0\n80;11,2\n99;3,0\n").unwrap();
+    let mut h = harness(app());
+    h.get_by_label("Carte rapide…").click();
+    h.run();
+    {
+        let draft = h.state_mut().quick_dialog.as_mut().expect("the dialog is open");
+        draft.boundaries = sample().join("../geodata/hdf_departements.shp").display().to_string();
+        draft.data = csv.display().to_string();
+        draft.join = "INSEE_DEP=code".into();
+        draft.value = "taux".into();
+    }
+    h.run();
+    h.get_by_label("Dessiner la carte").click();
+    h.step();
+    assert!(h.state_mut().state.wait(Duration::from_mins(1)));
+    h.run();
+    let portrait = h.state().state.portrait();
+    assert_eq!(portrait.len(), 1, "the quick map replaces the portrait");
+    let values: Vec<_> = portrait[0].figure.tags().filter_map(|t| t.value.clone()).collect();
+    assert_eq!(values.len(), 5, "the five départements have a value: {values:?}");
+    assert!(values.contains(&"12.5".to_owned()), "decimal comma read: {values:?}");
+    assert_eq!(h.state().view, View::Focus(0));
+    // The code 99 has no boundary: reported, not silently dropped.
+    assert!(h.state().state.messages.iter().any(|m| m.severity == Severity::Warning && m.text.contains("99")));
+    // Changing the number of classes redraws the quick map, not the portrait.
+    h.state_mut().apply(Action::SetClasses(3));
+    assert!(h.state_mut().state.wait(Duration::from_mins(1)));
+    h.run();
+    let portrait = h.state().state.portrait();
+    assert_eq!(portrait.len(), 1);
+    let classes: std::collections::BTreeSet<_> = portrait[0].figure.tags().filter_map(|t| t.class).collect();
+    assert_eq!(classes.len(), 3, "three classes: {classes:?}");
+}
