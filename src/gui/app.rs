@@ -100,6 +100,8 @@ pub struct IndicartoApp {
     pub open_dialog: Option<String>,
     /// The quick-map dialog, when open.
     pub quick_dialog: Option<QuickDraft>,
+    /// The project dialog's path, when open.
+    pub project_dialog: Option<String>,
     /// What the quick-map dialog was last sent with, offered again.
     quick_last: QuickDraft,
     /// Figures ready to paint, by index in the portrait and level of detail, for `prepared_revision`.
@@ -175,6 +177,7 @@ impl IndicartoApp {
             export: None,
             open_dialog: None,
             quick_dialog: None,
+            project_dialog: None,
             quick_last: QuickDraft::default(),
             prepared: HashMap::new(),
             prepared_revision: 0,
@@ -245,6 +248,7 @@ impl IndicartoApp {
         self.export_window(ui.ctx(), &mut actions);
         self.open_window(ui.ctx(), &mut actions);
         self.quick_window(ui.ctx(), &mut actions);
+        self.project_window(ui.ctx(), &mut actions);
         if self.prune_pending {
             self.cache.prune();
             self.prune_pending = false;
@@ -258,14 +262,18 @@ impl IndicartoApp {
     }
 
     fn shortcuts(&mut self, ui: &egui::Ui, actions: &mut Vec<Action>) {
-        let (open, export, search, undo) = ui.input_mut(|i| {
+        let (open, export, search, undo, save) = ui.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
             )
         });
+        if save {
+            self.open_project_dialog();
+        }
         if open {
             self.open_dialog = Some(self.state.pack_path.display().to_string());
         }
@@ -328,6 +336,9 @@ impl IndicartoApp {
             }
             if ui.add_enabled(self.state.can_undo(), egui::Button::new("Annuler")).on_hover_text("Ctrl+Z").clicked() {
                 actions.push(Action::Undo);
+            }
+            if ui.button("Projet…").on_hover_text("Enregistrer ou rouvrir l'analyse (Ctrl+S)").clicked() {
+                self.open_project_dialog();
             }
             if ui
                 .button("Carte rapide…")
@@ -889,6 +900,49 @@ impl IndicartoApp {
             });
         if open && !done {
             self.quick_dialog = Some(draft);
+        }
+    }
+}
+
+impl IndicartoApp {
+    fn open_project_dialog(&mut self) {
+        let base = self.settings.export_dir.clone().unwrap_or_else(default_export_dir);
+        let name = self
+            .state
+            .draft()
+            .and_then(|d| self.state.territory(&d.territory))
+            .map_or_else(|| "projet".to_owned(), |t| slug(&format!("{}-{}", t.code, t.name)));
+        let path = base.join(format!("{name}.{}", super::project::EXTENSION));
+        self.project_dialog = Some(path.display().to_string());
+    }
+
+    fn project_window(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some(mut path) = self.project_dialog.take() else { return };
+        let mut open = true;
+        let mut done = false;
+        egui::Window::new("Projet")
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .min_width(560.0)
+            .show(ctx, |ui| {
+                ui.label("Le territoire, les zones de comparaison, le modèle, l'année et les réglages des cartes, avec le pack utilisé.");
+                let label = ui.label("Fichier de projet");
+                ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0)).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    let can_save = self.state.draft().is_some();
+                    if ui.add_enabled(can_save, egui::Button::new("Enregistrer le projet")).clicked() {
+                        actions.push(Action::SaveProject(PathBuf::from(path.trim())));
+                        done = true;
+                    }
+                    if ui.button("Ouvrir le projet").clicked() {
+                        actions.push(Action::OpenProject(PathBuf::from(path.trim())));
+                        done = true;
+                    }
+                });
+            });
+        if open && !done {
+            self.project_dialog = Some(path);
         }
     }
 }

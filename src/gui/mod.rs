@@ -7,6 +7,7 @@
 pub mod app;
 pub mod gpu;
 pub mod paint;
+pub mod project;
 pub mod state;
 #[cfg(test)]
 mod tests;

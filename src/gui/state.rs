@@ -20,6 +20,8 @@ use crate::portrait::{
     Illustration, MapExtent, MapOptions, Selection, TerritoryRef, build_portrait, default_comparisons, template,
 };
 use crate::quickmap::{QuickMap, QuickMapRequest, quick_map};
+
+use super::project::Project;
 use crate::territory::Territory;
 use crate::text::Lang;
 
@@ -119,6 +121,10 @@ pub enum Action {
     CancelBatch,
     /// Removes one message.
     DismissMessage(usize),
+    /// Saves the analysis as a project file (atomically).
+    SaveProject(PathBuf),
+    /// Reopens a project file (its pack first, when another one is open).
+    OpenProject(PathBuf),
     /// A quick map from any boundary file and CSV (background thread); the portrait comes back
     /// with the next change of territory or template.
     QuickMap(Box<QuickMapRequest>),
@@ -167,6 +173,8 @@ pub struct AppState {
     pub quick: Option<QuickMapRequest>,
     /// A quick map is being drawn.
     pub drawing: bool,
+    /// A project waiting for its pack to load.
+    pending_project: Option<Project>,
     sender: mpsc::Sender<JobResult>,
     receiver: mpsc::Receiver<JobResult>,
     /// Called when a background job ends (the window asks for a repaint).
@@ -193,6 +201,7 @@ impl AppState {
             last_export: None,
             quick: None,
             drawing: false,
+            pending_project: None,
             sender,
             receiver,
             wake,
@@ -285,6 +294,8 @@ impl AppState {
             Action::Export(request) => self.export(request),
             Action::Batch { level, dir, formats } => self.start_batch(level, dir, formats),
             Action::QuickMap(request) => self.draw_quick_map(*request),
+            Action::SaveProject(path) => self.save_project(&path),
+            Action::OpenProject(path) => self.open_project(&path),
             Action::CancelBatch => {
                 if let Some(batch) = &self.batch {
                     batch.cancel.store(true, Ordering::Relaxed);
@@ -379,6 +390,48 @@ impl AppState {
         }
     }
 
+    fn save_project(&mut self, path: &Path) {
+        let Some(draft) = &self.draft else {
+            self.error("rien à enregistrer : aucun pack ouvert".to_owned());
+            return;
+        };
+        match Project::new(&self.pack_path, draft).write(path) {
+            Ok(()) => self.info(format!("projet enregistré : {}", path.display())),
+            Err(message) => self.error(message),
+        }
+    }
+
+    fn open_project(&mut self, path: &Path) {
+        let project = match Project::read(path) {
+            Ok(p) => p,
+            Err(message) => {
+                self.error(message);
+                return;
+            }
+        };
+        let same_pack = match (project.pack.canonicalize(), self.pack_path.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b && self.pack.is_some(),
+            _ => false,
+        };
+        if !same_pack {
+            let pack = project.pack.clone();
+            self.pending_project = Some(project);
+            self.open_pack(pack);
+            return;
+        }
+        let Some(pack) = self.pack.clone() else { return };
+        match project.draft(&pack) {
+            Ok(draft) => {
+                if let Some(previous) = self.draft.replace(draft) {
+                    self.undo.push(previous);
+                }
+                self.quick = None;
+                self.rebuild();
+            }
+            Err(message) => self.error(format!("{} : {message}", path.display())),
+        }
+    }
+
     fn draw_quick_map(&mut self, request: QuickMapRequest) {
         let sender = self.sender.clone();
         let wake = Arc::clone(&self.wake);
@@ -436,6 +489,14 @@ impl AppState {
             drop(old);
             self.undo.clear();
         }
+        let draft = match self.pending_project.take().map(|p| p.draft(&pack)) {
+            Some(Ok(from_project)) => from_project,
+            Some(Err(message)) => {
+                self.error(format!("projet : {message} ; portrait par défaut affiché"));
+                draft
+            }
+            None => draft,
+        };
         self.pack = Some(Arc::new(pack));
         self.pack_path = path;
         self.quick = None;
@@ -459,6 +520,7 @@ impl AppState {
                 }
                 JobResult::Pack(path, Err(message)) => {
                     self.loading = None;
+                    self.pending_project = None;
                     self.error(format!("{} : {message}", path.display()));
                 }
                 JobResult::Export(outcome) => {

@@ -324,3 +324,52 @@ fn a_quick_map_of_ones_own_csv_shows_in_the_window_and_follows_the_classificatio
     let classes: std::collections::BTreeSet<_> = portrait[0].figure.tags().filter_map(|t| t.class).collect();
     assert_eq!(classes.len(), 3, "three classes: {classes:?}");
 }
+
+#[test]
+fn a_project_saved_then_reopened_gives_back_the_same_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("amiens.indicarto.json");
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    a.apply(Action::AddComparison(TerritoryRef::new(Level::Departement, "60")));
+    a.apply(Action::SetTemplate("vie_locale".into()));
+    a.apply(Action::SetMethod(crate::classify::Method::NaturalBreaks));
+    a.apply(Action::SetClasses(7));
+    a.apply(Action::SetLang(crate::text::Lang::En));
+    let saved = a.state.draft().unwrap().clone();
+    let mut h = harness(a);
+    h.get_by_label("Projet…").click();
+    h.run();
+    h.state_mut().project_dialog = Some(file.display().to_string());
+    h.run();
+    h.get_by_label("Enregistrer le projet").click();
+    h.run();
+    assert!(file.is_file(), "written");
+    // Another analysis, then the project again.
+    h.state_mut().apply(Action::SelectTerritory(TerritoryRef::new(Level::Departement, "59")));
+    h.state_mut().apply(Action::SetClasses(4));
+    h.run();
+    assert_ne!(h.state().state.draft().unwrap(), &saved);
+    h.get_by_label("Projet…").click();
+    h.run();
+    h.state_mut().project_dialog = Some(file.display().to_string());
+    h.run();
+    h.get_by_label("Ouvrir le projet").click();
+    h.run();
+    assert_eq!(h.state().state.draft().unwrap(), &saved);
+    assert!(h.state().state.portrait().iter().any(|i| i.title.contains("Key figures")), "English figures back");
+}
+
+#[test]
+fn a_damaged_project_file_is_reported_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("abime.indicarto.json");
+    std::fs::write(&file, "{\"version\": 1, \"pack\": ").unwrap();
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let before = a.state.draft().unwrap().clone();
+    a.apply(Action::OpenProject(file.clone()));
+    assert_eq!(a.state.draft().unwrap(), &before);
+    let error = a.state.messages.iter().find(|m| m.severity == Severity::Error).expect("an error");
+    assert!(error.text.contains("abime.indicarto.json") && error.text.contains("ligne"), "{}", error.text);
+}
