@@ -14,7 +14,7 @@ use crate::export::csv::CsvStyle;
 use crate::export::files::{Formats, slug};
 use crate::figure::Figure;
 use crate::portrait::{MapExtent, TerritoryRef};
-use crate::text::{Lang, format_fr};
+use crate::text::Lang;
 
 use super::paint::{self, Detail, PreparedFigure, TessellationCache};
 use super::state::{Action, AppState, ExportRequest, Severity, methods};
@@ -26,9 +26,34 @@ pub struct Settings {
     pub recent: Vec<PathBuf>,
     /// Last export folder.
     pub export_dir: Option<PathBuf>,
+    /// Language of the window (`fr`, `en`).
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 const SETTINGS_KEY: &str = "indicarto-settings";
+
+thread_local! {
+    /// Language of the window's own texts (figures have theirs in `MapOptions::lang`).
+    static UI_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Fr) };
+}
+
+/// A number in the window's language, one decimal.
+fn ui_number(value: f64) -> String {
+    crate::text::format_number(value, 1, UI_LANG.with(std::cell::Cell::get))
+}
+
+/// The window's text in its language.
+fn tr(fr: &'static str, en: &'static str) -> &'static str {
+    UI_LANG.with(|l| l.get().pick(fr, en))
+}
+
+/// `format!` in the window's language.
+macro_rules! tr_format {
+    ($fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        if UI_LANG.with(|l| l.get()) == Lang::En { format!($en $(, $arg)*) } else { format!($fr $(, $arg)*) }
+    };
+}
 const MAX_RECENT: usize = 8;
 
 /// Which view fills the centre.
@@ -169,6 +194,8 @@ impl IndicartoApp {
     /// The application over a given state (tests).
     #[must_use]
     pub fn with_state(state: AppState, settings: Settings) -> Self {
+        let lang = settings.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+        UI_LANG.with(|l| l.set(lang));
         IndicartoApp {
             state,
             settings,
@@ -324,58 +351,90 @@ impl IndicartoApp {
             ui.strong("Indicarto");
             ui.separator();
             if ui
-                .button("Ouvrir un pack…")
-                .on_hover_text("Ctrl+O ; ou déposez un dossier de pack sur la fenêtre")
+                .button(tr("Ouvrir un pack…", "Open a pack…"))
+                .on_hover_text(tr(
+                    "Ctrl+O ; ou déposez un dossier de pack sur la fenêtre",
+                    "Ctrl+O; or drop a pack folder on the window",
+                ))
                 .clicked()
             {
                 self.open_dialog = Some(self.state.pack_path.display().to_string());
             }
             let can_export = !self.state.portrait().is_empty();
-            if ui.add_enabled(can_export, egui::Button::new("Exporter…")).on_hover_text("Ctrl+E").clicked() {
+            if ui
+                .add_enabled(can_export, egui::Button::new(tr("Exporter…", "Export…")))
+                .on_hover_text("Ctrl+E")
+                .clicked()
+            {
                 self.open_export();
             }
-            if ui.add_enabled(self.state.can_undo(), egui::Button::new("Annuler")).on_hover_text("Ctrl+Z").clicked() {
+            if ui
+                .add_enabled(self.state.can_undo(), egui::Button::new(tr("Annuler", "Undo")))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
                 actions.push(Action::Undo);
             }
-            if ui.button("Projet…").on_hover_text("Enregistrer ou rouvrir l'analyse (Ctrl+S)").clicked() {
+            if ui
+                .button(tr("Projet…", "Project…"))
+                .on_hover_text(tr("Enregistrer ou rouvrir l'analyse (Ctrl+S)", "Save or reopen the analysis (Ctrl+S)"))
+                .clicked()
+            {
                 self.open_project_dialog();
             }
             if ui
-                .button("Carte rapide…")
-                .on_hover_text("Une carte de n'importe quel fichier de contours et d'un CSV, sans pack")
+                .button(tr("Carte rapide…", "Quick map…"))
+                .on_hover_text(tr(
+                    "Une carte de n'importe quel fichier de contours et d'un CSV, sans pack",
+                    "A map of any boundary file and a CSV, without a pack",
+                ))
                 .clicked()
             {
                 self.quick_dialog = Some(self.quick_last.clone());
             }
             if ui
-                .button("Réinitialiser")
-                .on_hover_text("Revient à l'exemple Hauts-de-France et aux réglages par défaut")
+                .button(tr("Réinitialiser", "Reset"))
+                .on_hover_text(tr(
+                    "Revient à l'exemple Hauts-de-France et aux réglages par défaut",
+                    "Back to the Hauts-de-France sample and default settings",
+                ))
                 .clicked()
             {
                 actions.push(Action::Reset);
             }
             ui.separator();
+            let current = UI_LANG.with(std::cell::Cell::get);
+            for (lang, text, hint) in
+                [(Lang::Fr, "FR", "Fenêtre et figures en français"), (Lang::En, "EN", "Window and figures in English")]
+            {
+                if ui.selectable_label(current == lang, text).on_hover_text(hint).clicked() && current != lang {
+                    UI_LANG.with(|l| l.set(lang));
+                    self.settings.lang = Some(lang.key().to_owned());
+                    actions.push(Action::SetLang(lang));
+                }
+            }
+            ui.separator();
             if let Some(path) = &self.state.loading {
                 ui.spinner();
-                ui.label(format!("Chargement de {}…", short_path(path)));
+                ui.label(tr_format!("Chargement de {}…", "Loading {}…", short_path(path)));
             } else if let Some(pack) = self.state.pack() {
                 ui.label(&pack.manifest.pack.title).on_hover_text(self.state.pack_path.display().to_string());
             }
             if self.state.drawing {
                 ui.spinner();
-                ui.label("Carte en cours…");
+                ui.label(tr("Carte en cours…", "Drawing the map…"));
             }
             if self.state.exporting > 0 {
                 ui.spinner();
-                ui.label("Export en cours…");
+                ui.label(tr("Export en cours…", "Exporting…"));
             }
         });
     }
 
     fn messages_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
-            ui.strong("Messages");
-            if ui.small_button("Tout effacer").clicked() {
+            ui.strong(tr("Messages", "Messages"));
+            if ui.small_button(tr("Tout effacer", "Clear all")).clicked() {
                 for i in (0..self.state.messages.len()).rev() {
                     actions.push(Action::DismissMessage(i));
                 }
@@ -384,13 +443,13 @@ impl IndicartoApp {
         egui::ScrollArea::vertical().max_height(140.0).show(ui, |ui| {
             for (i, message) in self.state.messages.iter().enumerate() {
                 ui.horizontal(|ui| {
-                    if ui.small_button("×").on_hover_text("Effacer ce message").clicked() {
+                    if ui.small_button("×").on_hover_text(tr("Effacer ce message", "Dismiss this message")).clicked() {
                         actions.push(Action::DismissMessage(i));
                     }
                     let (label, color) = match message.severity {
-                        Severity::Error => ("Erreur", ui.visuals().error_fg_color),
-                        Severity::Warning => ("Attention", ui.visuals().warn_fg_color),
-                        Severity::Info => ("Fait", ui.visuals().text_color()),
+                        Severity::Error => (tr("Erreur", "Error"), ui.visuals().error_fg_color),
+                        Severity::Warning => (tr("Attention", "Warning"), ui.visuals().warn_fg_color),
+                        Severity::Info => (tr("Fait", "Done"), ui.visuals().text_color()),
                     };
                     ui.colored_label(color, format!("{label} : {}", message.text));
                 });
@@ -404,15 +463,18 @@ impl IndicartoApp {
             if self.state.loading.is_some() {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label("Chargement des données…");
+                    ui.label(tr("Chargement des données…", "Loading the data…"));
                 });
             }
             return;
         };
-        ui.heading("Territoire");
-        let label = ui.label("Rechercher (nom ou code)");
+        ui.heading(tr("Territoire", "Territory"));
+        let label = ui.label(tr("Rechercher (nom ou code)", "Search (name or code)"));
         let field = ui
-            .add(egui::TextEdit::singleline(&mut self.search).hint_text("ex. amiens, 80021, somme"))
+            .add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .hint_text(tr("ex. amiens, 80021, somme", "e.g. amiens, 80021, somme")),
+            )
             .labelled_by(label.id);
         if self.focus_search {
             field.request_focus();
@@ -421,19 +483,24 @@ impl IndicartoApp {
         if !self.search.trim().is_empty() {
             let hits = self.state.search(&self.search, 12);
             if hits.is_empty() {
-                ui.weak("Aucun territoire ne correspond.");
+                ui.weak(tr("Aucun territoire ne correspond.", "No territory matches."));
             }
             for hit in hits {
                 let name = self.state.display_name(&hit);
                 ui.horizontal(|ui| {
-                    if ui.button(&name).on_hover_text("Choisir comme territoire d'analyse").clicked() {
+                    if ui
+                        .button(&name)
+                        .on_hover_text(tr("Choisir comme territoire d'analyse", "Make it the analysis territory"))
+                        .clicked()
+                    {
                         actions.push(Action::SelectTerritory(hit.clone()));
                         self.search.clear();
                     }
                     if hit != draft.territory {
-                        let describe = format!("Ajouter {name} aux zones de comparaison");
-                        let add = ui.small_button("+ comparer").on_hover_text(&describe);
-                        // Screen readers and tests need to know which "+ comparer" this is.
+                        let describe =
+                            tr_format!("Ajouter {name} aux zones de comparaison", "Add {name} to the comparison zones");
+                        let add = ui.small_button(tr("+ comparer", "+ compare")).on_hover_text(&describe);
+                        // Screen readers and tests need to know which tr("+ comparer", "+ compare") this is.
                         add.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &describe));
                         if add.clicked() {
                             actions.push(Action::AddComparison(hit.clone()));
@@ -446,24 +513,28 @@ impl IndicartoApp {
         ui.label(egui::RichText::new(self.state.display_name(&draft.territory)).strong().size(16.0));
 
         ui.add_space(6.0);
-        ui.label("Zones de comparaison");
+        ui.label(tr("Zones de comparaison", "Comparison zones"));
         ui.horizontal_wrapped(|ui| {
             for zone in &draft.comparisons {
                 let name = self.state.display_name(zone);
-                if ui.button(format!("{name}  ×")).on_hover_text(format!("Retirer {name}")).clicked() {
+                if ui
+                    .button(format!("{name}  ×"))
+                    .on_hover_text(tr_format!("Retirer {name}", "Remove {name}"))
+                    .clicked()
+                {
                     actions.push(Action::RemoveComparison(zone.clone()));
                 }
             }
             if draft.comparisons.is_empty() {
-                ui.weak("aucune : ajoutez-en par la recherche");
+                ui.weak(tr("aucune : ajoutez-en par la recherche", "none: add some with the search"));
             }
         });
 
         ui.separator();
-        ui.heading("Projet");
+        ui.heading(tr("Projet", "Project"));
         if let Some(pack) = self.state.pack() {
             let current = pack.manifest.templates.iter().find(|t| t.id == draft.template);
-            let label = ui.label("Modèle de portrait");
+            let label = ui.label(tr("Modèle de portrait", "Portrait template"));
             egui::ComboBox::from_id_salt("modele")
                 .selected_text(current.map_or(draft.template.clone(), |t| t.title.clone()))
                 .width(270.0)
@@ -480,11 +551,11 @@ impl IndicartoApp {
             let mut years: Vec<i32> = pack.store.indicators().flat_map(|i| i.years.iter().copied()).collect();
             years.sort_unstable();
             years.dedup();
-            let label = ui.label("Année");
+            let label = ui.label(tr("Année", "Year"));
             egui::ComboBox::from_id_salt("annee")
-                .selected_text(draft.year.map_or("la plus récente".to_owned(), |y| y.to_string()))
+                .selected_text(draft.year.map_or(tr("la plus récente", "latest").to_owned(), |y| y.to_string()))
                 .show_ui(ui, |ui| {
-                    if ui.selectable_label(draft.year.is_none(), "la plus récente").clicked() {
+                    if ui.selectable_label(draft.year.is_none(), tr("la plus récente", "latest")).clicked() {
                         actions.push(Action::SetYear(None));
                     }
                     for y in years.iter().rev() {
@@ -498,7 +569,7 @@ impl IndicartoApp {
         }
 
         ui.separator();
-        ui.heading("Cartes");
+        ui.heading(tr("Cartes", "Maps"));
         self.classification_ui(ui, &draft, actions);
 
         ui.separator();
@@ -507,7 +578,7 @@ impl IndicartoApp {
 
     fn classification_ui(&self, ui: &mut egui::Ui, draft: &super::state::Draft, actions: &mut Vec<Action>) {
         let options = &draft.options;
-        let label = ui.label("Méthode de classification");
+        let label = ui.label(tr("Méthode de classification", "Classification method"));
         egui::ComboBox::from_id_salt("methode")
             .selected_text(options.method.label_fr())
             .width(220.0)
@@ -522,7 +593,7 @@ impl IndicartoApp {
             .labelled_by(label.id);
         if options.method.uses_class_count() {
             let mut classes = options.classes;
-            let label = ui.label("Nombre de classes");
+            let label = ui.label(tr("Nombre de classes", "Number of classes"));
             let slider = ui.add(egui::Slider::new(&mut classes, 3..=9)).labelled_by(label.id);
             if slider.changed() {
                 actions.push(Action::SetClasses(classes));
@@ -533,7 +604,11 @@ impl IndicartoApp {
             .selected_text(&options.palette)
             .show_ui(ui, |ui| {
                 for p in crate::palette::all() {
-                    let text = if p.colorblind_safe { format!("{} (daltonisme)", p.name) } else { p.name.to_owned() };
+                    let text = if p.colorblind_safe {
+                        tr_format!("{} (daltonisme)", "{} (colour-blind safe)", p.name)
+                    } else {
+                        p.name.to_owned()
+                    };
                     if ui.selectable_label(options.palette == p.name, text).clicked() {
                         actions.push(Action::SetPalette(p.name.to_owned()));
                     }
@@ -542,12 +617,14 @@ impl IndicartoApp {
             .response
             .labelled_by(label.id);
         ui.horizontal(|ui| {
-            for (extent, text) in
-                [(MapExtent::Auto, "Automatique"), (MapExtent::Territory, "Territoire"), (MapExtent::Region, "Région")]
-            {
+            for (extent, text) in [
+                (MapExtent::Auto, tr("Automatique", "Automatic")),
+                (MapExtent::Territory, tr("Territoire", "Territory")),
+                (MapExtent::Region, tr("Région", "Region")),
+            ] {
                 if ui
                     .selectable_label(options.extent == extent, text)
-                    .on_hover_text("Unités montrées par les cartes")
+                    .on_hover_text(tr("Unités montrées par les cartes", "Units the maps show"))
                     .clicked()
                 {
                     actions.push(Action::SetExtent(extent));
@@ -555,7 +632,7 @@ impl IndicartoApp {
             }
         });
         ui.horizontal(|ui| {
-            ui.label("Langue des figures");
+            ui.label(tr("Langue des figures", "Language of figures"));
             for (lang, text) in [(Lang::Fr, "Français"), (Lang::En, "English")] {
                 if ui.selectable_label(options.lang == lang, text).clicked() {
                     actions.push(Action::SetLang(lang));
@@ -563,7 +640,8 @@ impl IndicartoApp {
             }
         });
         let mut same = options.same_breaks_across_years;
-        if ui.checkbox(&mut same, "Mêmes classes pour toutes les années").changed() {
+        if ui.checkbox(&mut same, tr("Mêmes classes pour toutes les années", "Same classes for every year")).changed()
+        {
             actions.push(Action::SetSameBreaks(same));
         }
         if let Some(figure) = self.state.portrait().iter().find(|i| i.slug.contains("carte-")).map(|i| &i.figure) {
@@ -573,38 +651,54 @@ impl IndicartoApp {
 
     fn indicators_ui(&self, ui: &mut egui::Ui) {
         let Some(pack) = self.state.pack() else { return };
-        egui::CollapsingHeader::new("Indicateurs du pack").default_open(false).show(ui, |ui| {
-            let mut themes: std::collections::BTreeMap<&str, Vec<&crate::indicator::Indicator>> =
-                std::collections::BTreeMap::new();
-            for indicator in pack.store.indicators() {
-                let theme = if indicator.theme.is_empty() { "Sans thème" } else { indicator.theme.as_str() };
-                themes.entry(theme).or_default().push(indicator);
-            }
-            for (theme, indicators) in themes {
-                egui::CollapsingHeader::new(theme).show(ui, |ui| {
-                    for i in indicators {
-                        let years = match (i.years.first(), i.years.last()) {
-                            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
-                            (Some(a), _) => a.to_string(),
-                            _ => "—".to_owned(),
-                        };
-                        ui.label(&i.label).on_hover_ui(|ui| {
-                            ui.strong(&i.label);
-                            if !i.definition.is_empty() {
-                                ui.label(&i.definition);
-                            }
-                            ui.label(format!("Unité : {}", if i.unit.is_empty() { "—" } else { &i.unit }));
-                            ui.label(format!("Années : {years}"));
-                            if !i.source.is_empty() {
-                                ui.label(format!("Source : {}", i.source));
-                            }
-                        });
-                    }
-                });
-            }
-        });
+        egui::CollapsingHeader::new(tr("Indicateurs du pack", "Indicators of the pack")).default_open(false).show(
+            ui,
+            |ui| {
+                let mut themes: std::collections::BTreeMap<&str, Vec<&crate::indicator::Indicator>> =
+                    std::collections::BTreeMap::new();
+                for indicator in pack.store.indicators() {
+                    let theme = if indicator.theme.is_empty() {
+                        tr("Sans thème", "No theme")
+                    } else {
+                        indicator.theme.as_str()
+                    };
+                    themes.entry(theme).or_default().push(indicator);
+                }
+                for (theme, indicators) in themes {
+                    egui::CollapsingHeader::new(theme).show(ui, |ui| {
+                        for i in indicators {
+                            let years = match (i.years.first(), i.years.last()) {
+                                (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+                                (Some(a), _) => a.to_string(),
+                                _ => "—".to_owned(),
+                            };
+                            ui.label(&i.label).on_hover_ui(|ui| {
+                                ui.strong(&i.label);
+                                if !i.definition.is_empty() {
+                                    ui.label(&i.definition);
+                                }
+                                ui.label(tr_format!(
+                                    "Unité : {}",
+                                    "Unit: {}",
+                                    if i.unit.is_empty() { "—" } else { &i.unit }
+                                ));
+                                ui.label(tr_format!("Années : {years}", "Years: {years}"));
+                                if !i.source.is_empty() {
+                                    ui.label(tr_format!("Source : {}", "Source: {}", i.source));
+                                }
+                            });
+                        }
+                    });
+                }
+            },
+        );
         if !pack.warnings.is_empty() {
-            egui::CollapsingHeader::new(format!("Données : {} avertissement(s)", pack.warnings.len())).show(ui, |ui| {
+            egui::CollapsingHeader::new(tr_format!(
+                "Données : {} avertissement(s)",
+                "Data: {} warning(s)",
+                pack.warnings.len()
+            ))
+            .show(ui, |ui| {
                 for w in &pack.warnings {
                     ui.label(w.to_string());
                 }
@@ -618,7 +712,10 @@ impl IndicartoApp {
                 if self.state.loading.is_some() {
                     ui.spinner();
                 } else {
-                    ui.label("Aucun pack ouvert : « Ouvrir un pack… » ou « Réinitialiser ».");
+                    ui.label(tr(
+                        "Aucun pack ouvert : « Ouvrir un pack… » ou « Réinitialiser ».",
+                        "No pack open: “Open a pack…” or “Reset”.",
+                    ));
                 }
             });
             return;
@@ -650,8 +747,8 @@ impl IndicartoApp {
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
                             if ui
-                                .small_button("Agrandir")
-                                .on_hover_text(format!("Agrandir « {} »", illustration.title))
+                                .small_button(tr("Agrandir", "Enlarge"))
+                                .on_hover_text(tr_format!("Agrandir « {} »", "Enlarge “{}”", illustration.title))
                                 .clicked()
                             {
                                 focus = Some(index);
@@ -697,12 +794,19 @@ impl IndicartoApp {
             .or_insert_with(|| paint::prepare(&illustration.figure, &mut self.cache, detail));
         let mut back = false;
         ui.horizontal(|ui| {
-            back = ui.button("Retour au portrait").clicked();
+            back = ui.button(tr("Retour au portrait", "Back to the portrait")).clicked();
             ui.strong(&illustration.title);
-            if ui.button("Recadrer").on_hover_text("Revient à la figure entière").clicked() {
+            if ui
+                .button(tr("Recadrer", "Fit"))
+                .on_hover_text(tr("Revient à la figure entière", "Back to the whole figure"))
+                .clicked()
+            {
                 self.focus_view = TSTransform::IDENTITY;
             }
-            ui.weak("molette : zoom ; glisser : déplacer ; clic sur une unité : en faire le territoire");
+            ui.weak(tr(
+                "molette : zoom ; glisser : déplacer ; clic sur une unité : en faire le territoire",
+                "wheel: zoom; drag: pan; click a unit: make it the territory",
+            ));
         });
         let mut view = self.focus_view;
         if let Some(action) =
@@ -726,17 +830,17 @@ impl IndicartoApp {
             View::Focus(i) => Some(i),
             View::Portrait => None,
         };
-        egui::Window::new("Exporter")
+        egui::Window::new(tr("Exporter", "Export"))
             .open(&mut open)
             .collapsible(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
             .min_width(560.0)
             .resizable(false)
             .show(ctx, |ui| {
-                let label = ui.label("Dossier d'export");
+                let label = ui.label(tr("Dossier d'export", "Export folder"));
                 ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
                 ui.horizontal(|ui| {
-                    ui.checkbox(&mut draft.svg, "SVG (Inkscape, Illustrator)");
+                    ui.checkbox(&mut draft.svg, tr("SVG (Inkscape, Illustrator)", "SVG (Inkscape, Illustrator)"));
                     ui.checkbox(&mut draft.csv, "CSV");
                     ui.checkbox(&mut draft.pdf, "PDF");
                 });
@@ -744,8 +848,11 @@ impl IndicartoApp {
                     ui.checkbox(&mut draft.png, "PNG");
                     ui.add_enabled(draft.png, egui::DragValue::new(&mut draft.dpi).range(72..=600).suffix(" dpi"));
                 });
-                ui.checkbox(&mut draft.portrait_pdf, "Un PDF de tout le portrait");
-                ui.checkbox(&mut draft.international, "CSV international (« , » et « . »)");
+                ui.checkbox(&mut draft.portrait_pdf, tr("Un PDF de tout le portrait", "One PDF of the whole portrait"));
+                ui.checkbox(
+                    &mut draft.international,
+                    tr("CSV international (« , » et « . »)", "International CSV (“,” and “.”)"),
+                );
                 ui.separator();
                 let request = |only: Option<usize>| ExportRequest {
                     dir: PathBuf::from(draft.dir.trim()),
@@ -755,24 +862,30 @@ impl IndicartoApp {
                     only,
                 };
                 ui.horizontal(|ui| {
-                    if ui.button("Exporter le portrait").clicked() {
+                    if ui.button(tr("Exporter le portrait", "Export the portrait")).clicked() {
                         actions.push(Action::Export(request(None)));
                         close = true;
                     }
                     if let Some(i) = focused
-                        && ui.button("Exporter la figure affichée").clicked()
+                        && ui.button(tr("Exporter la figure affichée", "Export the figure shown")).clicked()
                     {
                         actions.push(Action::Export(request(Some(i))));
                         close = true;
                     }
                 });
                 ui.separator();
-                ui.label("Un portrait par territoire d'un niveau, dans des sous-dossiers :");
+                ui.label(tr(
+                    "Un portrait par territoire d'un niveau, dans des sous-dossiers :",
+                    "One portrait per territory of a level, in subfolders:",
+                ));
                 ui.horizontal(|ui| {
-                    let label = ui.label("Niveau");
+                    let label = ui.label(tr("Niveau", "Level"));
                     egui::ComboBox::from_id_salt("niveau-lot")
                         .selected_text(
-                            draft.batch_level.as_ref().map_or("niveau…".to_owned(), |l| l.label_fr().to_owned()),
+                            draft
+                                .batch_level
+                                .as_ref()
+                                .map_or(tr("niveau…", "level…").to_owned(), |l| l.label_fr().to_owned()),
                         )
                         .show_ui(ui, |ui| {
                             for level in &levels {
@@ -787,7 +900,7 @@ impl IndicartoApp {
                         .response
                         .labelled_by(label.id);
                     let can = draft.batch_level.is_some() && self.state.batch.is_none();
-                    if ui.add_enabled(can, egui::Button::new("Exporter le lot")).clicked()
+                    if ui.add_enabled(can, egui::Button::new(tr("Exporter le lot", "Export the batch"))).clicked()
                         && let Some(level) = draft.batch_level.clone()
                     {
                         actions.push(Action::Batch {
@@ -820,21 +933,21 @@ impl IndicartoApp {
         let Some(mut path) = self.open_dialog.take() else { return };
         let mut open = true;
         let mut done = false;
-        egui::Window::new("Ouvrir un pack")
+        egui::Window::new(tr("Ouvrir un pack", "Open a pack"))
             .open(&mut open)
             .collapsible(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
             .min_width(560.0)
             .show(ctx, |ui| {
-                let label = ui.label("Dossier du pack (ou son pack.toml)");
+                let label = ui.label(tr("Dossier du pack (ou son pack.toml)", "Pack folder (or its pack.toml)"));
                 ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
-                if ui.button("Ouvrir").clicked() {
+                if ui.button(tr("Ouvrir", "Open")).clicked() {
                     actions.push(Action::OpenPack(PathBuf::from(path.trim())));
                     done = true;
                 }
                 if !self.settings.recent.is_empty() {
                     ui.separator();
-                    ui.label("Récents");
+                    ui.label(tr("Récents", "Recent"));
                     for recent in &self.settings.recent {
                         if ui.button(recent.display().to_string()).clicked() {
                             actions.push(Action::OpenPack(recent.clone()));
@@ -855,7 +968,7 @@ impl IndicartoApp {
         let mut open = true;
         let mut done = false;
         let options = self.state.draft().map(|d| d.options.clone()).unwrap_or_default();
-        egui::Window::new("Carte rapide")
+        egui::Window::new(tr("Carte rapide", "Quick map"))
             .open(&mut open)
             .collapsible(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
@@ -863,10 +976,18 @@ impl IndicartoApp {
             .show(ctx, |ui| {
                 egui::Grid::new("carte-rapide").num_columns(2).show(ui, |ui| {
                     for (label, field, hint) in [
-                        ("Contours (.shp, .geojson)", &mut draft.boundaries, "communes.shp"),
-                        ("Données (.csv)", &mut draft.data, "mes_donnees.csv"),
-                        ("Jointure (CODE ou CHAMP=COLONNE)", &mut draft.join, "INSEE_COM=codgeo"),
-                        ("Colonne des valeurs", &mut draft.value, "taux"),
+                        (
+                            tr("Contours (.shp, .geojson)", "Boundaries (.shp, .geojson)"),
+                            &mut draft.boundaries,
+                            "communes.shp",
+                        ),
+                        (tr("Données (.csv)", "Data (.csv)"), &mut draft.data, "mes_donnees.csv"),
+                        (
+                            tr("Jointure (CODE ou CHAMP=COLONNE)", "Join (CODE or FIELD=COLUMN)"),
+                            &mut draft.join,
+                            "INSEE_COM=codgeo",
+                        ),
+                        (tr("Colonne des valeurs", "Value column"), &mut draft.value, "taux"),
                     ] {
                         let label = ui.label(label);
                         ui.add(egui::TextEdit::singleline(field).hint_text(hint).desired_width(360.0))
@@ -874,11 +995,17 @@ impl IndicartoApp {
                         ui.end_row();
                     }
                 });
-                ui.checkbox(&mut draft.circles, "Cercles proportionnels (effectifs)");
-                ui.weak("Classification, palette et langue : celles du panneau « Cartes ».");
+                ui.checkbox(
+                    &mut draft.circles,
+                    tr("Cercles proportionnels (effectifs)", "Proportional circles (counts)"),
+                );
+                ui.weak(tr(
+                    "Classification, palette et langue : celles du panneau « Cartes ».",
+                    "Classification, palette and language: those of the “Maps” panel.",
+                ));
                 let ready =
                     [&draft.boundaries, &draft.data, &draft.join, &draft.value].iter().all(|f| !f.trim().is_empty());
-                if ui.add_enabled(ready, egui::Button::new("Dessiner la carte")).clicked() {
+                if ui.add_enabled(ready, egui::Button::new(tr("Dessiner la carte", "Draw the map"))).clicked() {
                     actions.push(Action::QuickMap(Box::new(crate::quickmap::QuickMapRequest {
                         boundaries: PathBuf::from(draft.boundaries.trim()),
                         level: None,
@@ -920,22 +1047,22 @@ impl IndicartoApp {
         let Some(mut path) = self.project_dialog.take() else { return };
         let mut open = true;
         let mut done = false;
-        egui::Window::new("Projet")
+        egui::Window::new(tr("Projet", "Project"))
             .open(&mut open)
             .collapsible(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
             .min_width(560.0)
             .show(ctx, |ui| {
-                ui.label("Le territoire, les zones de comparaison, le modèle, l'année et les réglages des cartes, avec le pack utilisé.");
-                let label = ui.label("Fichier de projet");
+                ui.label(tr("Le territoire, les zones de comparaison, le modèle, l'année et les réglages des cartes, avec le pack utilisé.", "The territory, comparison zones, template, year and map settings, with the pack used."));
+                let label = ui.label(tr("Fichier de projet", "Project file"));
                 ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0)).labelled_by(label.id);
                 ui.horizontal(|ui| {
                     let can_save = self.state.draft().is_some();
-                    if ui.add_enabled(can_save, egui::Button::new("Enregistrer le projet")).clicked() {
+                    if ui.add_enabled(can_save, egui::Button::new(tr("Enregistrer le projet", "Save the project"))).clicked() {
                         actions.push(Action::SaveProject(PathBuf::from(path.trim())));
                         done = true;
                     }
-                    if ui.button("Ouvrir le projet").clicked() {
+                    if ui.button(tr("Ouvrir le projet", "Open the project")).clicked() {
                         actions.push(Action::OpenProject(PathBuf::from(path.trim())));
                         done = true;
                     }
@@ -1045,15 +1172,19 @@ fn figure_ui(
     let mut tooltip = response.clone().on_hover_ui_at_pointer(|ui| {
         ui.strong(&tag.name);
         if !tag.code.is_empty() && level.is_some() {
-            ui.label(format!("code {}", tag.code));
+            ui.label(tr_format!("code {}", "code {}", tag.code));
         }
         if !tag.label.is_empty() {
             ui.label(&tag.label);
         } else if let Some(status) = tag.status {
-            ui.label(if status == "secret" { "secret statistique" } else { "donnée non disponible" });
+            ui.label(if status == "secret" {
+                tr("secret statistique", "statistical secrecy")
+            } else {
+                tr("donnée non disponible", "no data")
+            });
         }
         if level.is_some() {
-            ui.weak("clic : en faire le territoire d'analyse");
+            ui.weak(tr("clic : en faire le territoire d'analyse", "click: make it the analysis territory"));
         }
     });
     tooltip = tooltip.on_hover_cursor(if level.is_some() {
@@ -1111,10 +1242,11 @@ fn histogram_ui(ui: &mut egui::Ui, figure: &Figure, options: &crate::portrait::M
         .as_ref()
         .and_then(|c| crate::palette::palette(&options.palette)?.colors_for_classes(c.n_classes()))
         .unwrap_or_default();
-    ui.label(format!(
+    ui.label(tr_format!(
         "Distribution des {} valeurs de la carte{}",
+        "Distribution of the map's {} values{}",
         values.len(),
-        if log { " (échelle logarithmique)" } else { "" }
+        if log { tr(" (échelle logarithmique)", " (logarithmic scale)") } else { "" }
     ));
     let (rect, response) = ui.allocate_exact_size(Vec2::new(ui.available_width().min(280.0), 90.0), Sense::hover());
     let painter = ui.painter_at(rect);
@@ -1155,11 +1287,21 @@ fn histogram_ui(ui: &mut egui::Ui, figure: &Figure, options: &crate::portrait::M
             egui::Stroke::new(1.0, Color32::from_rgb(30, 30, 30)),
         );
     }
-    let bounds: Vec<String> = breaks.iter().map(|b| format_fr(*b, 1)).collect();
-    response.on_hover_text(format!("Bornes : {}", bounds.join(" ; ")));
+    let bounds: Vec<String> = breaks.iter().map(|b| ui_number(*b)).collect();
+    response.on_hover_text(tr_format!("Bornes : {}", "Bounds: {}", bounds.join(" ; ")));
     ui.weak(if classed {
-        format!("min {} — max {} ; traits : bornes des classes", format_fr(min, 1), format_fr(max, 1))
+        tr_format!(
+            "min {} — max {} ; traits : bornes des classes",
+            "min {} — max {}; lines: class bounds",
+            ui_number(min),
+            ui_number(max)
+        )
     } else {
-        format!("min {} — max {} ; cercles proportionnels, sans classes", format_fr(min, 1), format_fr(max, 1))
+        tr_format!(
+            "min {} — max {} ; cercles proportionnels, sans classes",
+            "min {} — max {}; proportional circles, no classes",
+            ui_number(min),
+            ui_number(max)
+        )
     });
 }

@@ -91,7 +91,12 @@ impl Project {
     pub fn read(path: &Path) -> Result<Project, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{} : {e}", path.display()))?;
         let project: Project = serde_json::from_str(&text).map_err(|e| {
-            format!("{} : fichier de projet illisible, ligne {}, colonne {} : {e}", path.display(), e.line(), e.column())
+            format!(
+                "{} : fichier de projet illisible, ligne {}, colonne {} : {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
         })?;
         if project.version != VERSION {
             return Err(format!(

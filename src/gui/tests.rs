@@ -373,3 +373,19 @@ fn a_damaged_project_file_is_reported_and_changes_nothing() {
     let error = a.state.messages.iter().find(|m| m.severity == Severity::Error).expect("an error");
     assert!(error.text.contains("abime.indicarto.json") && error.text.contains("ligne"), "{}", error.text);
 }
+
+#[test]
+fn the_english_switch_changes_the_window_and_the_figures() {
+    let mut h = harness(app());
+    h.get_by_label("EN").click();
+    h.run();
+    assert!(h.query_by_label("Search (name or code)").is_some(), "the window is in English");
+    assert!(h.query_by_label("Rechercher (nom ou code)").is_none());
+    assert_eq!(h.state().state.draft().unwrap().options.lang, crate::text::Lang::En);
+    let table = h.state().state.portrait().first().expect("a figure").title.clone();
+    assert!(table.starts_with("Key figures"), "{table}");
+    h.get_by_label("FR").click();
+    h.run();
+    assert!(h.query_by_label("Rechercher (nom ou code)").is_some());
+    assert!(h.state().state.portrait()[0].title.starts_with("Chiffres clés"));
+}
