@@ -820,6 +820,52 @@ impl IndicartoApp {
         }
     }
 
+    /// One portrait per territory of a level, with progress and cancel.
+    fn batch_ui(&self, ui: &mut egui::Ui, draft: &mut ExportDraft, levels: &[Level], actions: &mut Vec<Action>) {
+        ui.label(tr(
+            "Un portrait par territoire d'un niveau, dans des sous-dossiers :",
+            "One portrait per territory of a level, in subfolders:",
+        ));
+        ui.horizontal(|ui| {
+            let label = ui.label(tr("Niveau", "Level"));
+            egui::ComboBox::from_id_salt("niveau-lot")
+                .selected_text(
+                    draft
+                        .batch_level
+                        .as_ref()
+                        .map_or(tr("niveau…", "level…").to_owned(), |l| l.label_fr().to_owned()),
+                )
+                .show_ui(ui, |ui| {
+                    for level in levels {
+                        if ui.selectable_label(draft.batch_level.as_ref() == Some(level), level.label_fr()).clicked() {
+                            draft.batch_level = Some(level.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let can = draft.batch_level.is_some() && self.state.batch.is_none();
+            if ui.add_enabled(can, egui::Button::new(tr("Exporter le lot", "Export the batch"))).clicked()
+                && let Some(level) = draft.batch_level.clone()
+            {
+                actions.push(Action::Batch { level, dir: PathBuf::from(draft.dir.trim()), formats: draft.formats() });
+            }
+        });
+        if let Some(batch) = &self.state.batch {
+            let done = batch.done.load(std::sync::atomic::Ordering::Relaxed);
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / batch.total.max(1) as f32)
+                        .text(format!("{done} / {}", batch.total))
+                        .desired_width(300.0),
+                );
+                if ui.button(tr("Interrompre", "Stop")).clicked() {
+                    actions.push(Action::CancelBatch);
+                }
+            });
+        }
+    }
+
     fn export_window(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let Some(mut draft) = self.export.take() else { return };
         let mut open = true;
@@ -874,55 +920,7 @@ impl IndicartoApp {
                     }
                 });
                 ui.separator();
-                ui.label(tr(
-                    "Un portrait par territoire d'un niveau, dans des sous-dossiers :",
-                    "One portrait per territory of a level, in subfolders:",
-                ));
-                ui.horizontal(|ui| {
-                    let label = ui.label(tr("Niveau", "Level"));
-                    egui::ComboBox::from_id_salt("niveau-lot")
-                        .selected_text(
-                            draft
-                                .batch_level
-                                .as_ref()
-                                .map_or(tr("niveau…", "level…").to_owned(), |l| l.label_fr().to_owned()),
-                        )
-                        .show_ui(ui, |ui| {
-                            for level in &levels {
-                                if ui
-                                    .selectable_label(draft.batch_level.as_ref() == Some(level), level.label_fr())
-                                    .clicked()
-                                {
-                                    draft.batch_level = Some(level.clone());
-                                }
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    let can = draft.batch_level.is_some() && self.state.batch.is_none();
-                    if ui.add_enabled(can, egui::Button::new(tr("Exporter le lot", "Export the batch"))).clicked()
-                        && let Some(level) = draft.batch_level.clone()
-                    {
-                        actions.push(Action::Batch {
-                            level,
-                            dir: PathBuf::from(draft.dir.trim()),
-                            formats: draft.formats(),
-                        });
-                    }
-                });
-                if let Some(batch) = &self.state.batch {
-                    let done = batch.done.load(std::sync::atomic::Ordering::Relaxed);
-                    ui.horizontal(|ui| {
-                        ui.add(
-                            egui::ProgressBar::new(done as f32 / batch.total.max(1) as f32)
-                                .text(format!("{done} / {}", batch.total))
-                                .desired_width(300.0),
-                        );
-                        if ui.button("Interrompre").clicked() {
-                            actions.push(Action::CancelBatch);
-                        }
-                    });
-                }
+                self.batch_ui(ui, &mut draft, &levels, actions);
             });
         if open && !close {
             self.export = Some(draft);
