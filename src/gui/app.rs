@@ -38,6 +38,43 @@ thread_local! {
     static UI_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Fr) };
 }
 
+/// What a « Parcourir… » button asks the platform's file dialog for.
+#[derive(Clone, Copy)]
+enum Pick {
+    Folder,
+    Boundaries,
+    Csv,
+    OpenProject,
+    SaveProject,
+}
+
+/// A « Parcourir… » button beside a path field: the platform's dialog (XDG portal on Linux)
+/// fills the field. Without a portal the dialog does not open and the field stays as typed.
+fn browse_ui(ui: &mut egui::Ui, field: &mut String, pick: Pick) {
+    if !ui.button(tr("Parcourir…", "Browse…")).clicked() {
+        return;
+    }
+    let current = PathBuf::from(field.trim());
+    let start = if current.is_dir() { Some(current.clone()) } else { current.parent().map(std::path::Path::to_path_buf) };
+    let mut dialog = rfd::FileDialog::new();
+    if let Some(dir) = start.filter(|d| d.is_dir()) {
+        dialog = dialog.set_directory(dir);
+    }
+    let chosen = match pick {
+        Pick::Folder => dialog.pick_folder(),
+        Pick::Boundaries => dialog.add_filter(tr("Contours", "Boundaries"), &["shp", "geojson", "json"]).pick_file(),
+        Pick::Csv => dialog.add_filter("CSV", &["csv", "txt"]).pick_file(),
+        Pick::OpenProject => dialog.add_filter(tr("Projet Indicarto", "Indicarto project"), &["json"]).pick_file(),
+        Pick::SaveProject => {
+            let name = current.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            dialog.set_file_name(name).save_file()
+        }
+    };
+    if let Some(path) = chosen {
+        *field = path.display().to_string();
+    }
+}
+
 /// A number in the window's language, one decimal.
 fn ui_number(value: f64) -> String {
     crate::text::format_number(value, 1, UI_LANG.with(std::cell::Cell::get))
@@ -884,7 +921,10 @@ impl IndicartoApp {
             .resizable(false)
             .show(ctx, |ui| {
                 let label = ui.label(tr("Dossier d'export", "Export folder"));
-                ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
+                    browse_ui(ui, &mut draft.dir, Pick::Folder);
+                });
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut draft.svg, tr("SVG (Inkscape, Illustrator)", "SVG (Inkscape, Illustrator)"));
                     ui.checkbox(&mut draft.csv, "CSV");
@@ -938,7 +978,10 @@ impl IndicartoApp {
             .min_width(560.0)
             .show(ctx, |ui| {
                 let label = ui.label(tr("Dossier du pack (ou son pack.toml)", "Pack folder (or its pack.toml)"));
-                ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
+                    browse_ui(ui, &mut path, Pick::Folder);
+                });
                 if ui.button(tr("Ouvrir", "Open")).clicked() {
                     actions.push(Action::OpenPack(PathBuf::from(path.trim())));
                     done = true;
@@ -988,8 +1031,18 @@ impl IndicartoApp {
                         (tr("Colonne des valeurs", "Value column"), &mut draft.value, "taux"),
                     ] {
                         let label = ui.label(label);
-                        ui.add(egui::TextEdit::singleline(field).hint_text(hint).desired_width(360.0))
-                            .labelled_by(label.id);
+                        ui.horizontal(|ui| {
+                            ui.add(egui::TextEdit::singleline(&mut *field).hint_text(hint).desired_width(360.0))
+                                .labelled_by(label.id);
+                            let pick = match hint {
+                                "communes.shp" => Some(Pick::Boundaries),
+                                "mes_donnees.csv" => Some(Pick::Csv),
+                                _ => None,
+                            };
+                            if let Some(pick) = pick {
+                                browse_ui(ui, field, pick);
+                            }
+                        });
                         ui.end_row();
                     }
                 });
@@ -1054,6 +1107,12 @@ impl IndicartoApp {
                 ui.label(tr("Le territoire, les zones de comparaison, le modèle, l'année et les réglages des cartes, avec le pack utilisé.", "The territory, comparison zones, template, year and map settings, with the pack used."));
                 let label = ui.label(tr("Fichier de projet", "Project file"));
                 ui.add(egui::TextEdit::singleline(&mut path).desired_width(520.0)).labelled_by(label.id);
+                ui.horizontal(|ui| {
+                    browse_ui(ui, &mut path, Pick::SaveProject);
+                    ui.weak(tr("pour enregistrer", "to save"));
+                    browse_ui(ui, &mut path, Pick::OpenProject);
+                    ui.weak(tr("pour ouvrir", "to open"));
+                });
                 ui.horizontal(|ui| {
                     let can_save = self.state.draft().is_some();
                     if ui.add_enabled(can_save, egui::Button::new(tr("Enregistrer le projet", "Save the project"))).clicked() {
