@@ -42,6 +42,23 @@ impl From<&str> for TerritoryCode {
     }
 }
 
+/// A territory by level and code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TerritoryRef {
+    /// Level.
+    pub level: Level,
+    /// Code.
+    pub code: TerritoryCode,
+}
+
+impl TerritoryRef {
+    /// A reference.
+    #[must_use]
+    pub fn new(level: Level, code: &str) -> Self {
+        TerritoryRef { level, code: TerritoryCode::new(code) }
+    }
+}
+
 /// The id of an indicator inside a pack (`pmun`, `part_femmes`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]

@@ -25,22 +25,7 @@ use crate::territory::Territory;
 use crate::text::Lang;
 use crate::value::Value;
 
-/// A territory by level and code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TerritoryRef {
-    /// Level.
-    pub level: Level,
-    /// Code.
-    pub code: TerritoryCode,
-}
-
-impl TerritoryRef {
-    /// A reference.
-    #[must_use]
-    pub fn new(level: Level, code: &str) -> Self {
-        TerritoryRef { level, code: TerritoryCode::new(code) }
-    }
-}
+pub use crate::code::TerritoryRef;
 
 /// Which units a map shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
