@@ -59,6 +59,13 @@ impl TerritoryRef {
     }
 }
 
+/// `EPCI 200069722`, `commune 80021`: the level's French label and the code, for messages.
+impl fmt::Display for TerritoryRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.level, self.code)
+    }
+}
+
 /// The id of an indicator inside a pack (`pmun`, `part_femmes`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
