@@ -9,7 +9,8 @@
 //!   compared and a difference over 0.1 % is reported;
 //! - otherwise each upper level is computed from the finest level with members: EPCI, départements
 //!   and custom zones from communes, régions from départements (else communes), France from régions
-//!   (else départements, else communes);
+//!   (else départements, else communes); a zone composed at run time is computed alone, from its
+//!   communes, by [`Store::complete_unit`] with the same rules;
 //! - members without a value are skipped when they are at most 1 % of the members (a commune
 //!   created later, say), and counted in [`Observation::missing_members`]; above that the
 //!   aggregate is missing;
@@ -156,14 +157,7 @@ impl Store {
                 }
             }
         }
-        let base: Vec<Indicator> = self
-            .indicators
-            .values()
-            .filter(|i| {
-                matches!(i.aggregation, Aggregation::Sum | Aggregation::Rate { .. } | Aggregation::WeightedMean)
-            })
-            .cloned()
-            .collect();
+        let base = self.aggregated_indicators();
         let mut target_levels: Vec<&Level> = members.by_target.keys().map(|(target, _)| target).collect();
         target_levels.sort_by_key(|l| (l.rank(), (*l).clone()));
         target_levels.dedup();
@@ -177,6 +171,49 @@ impl Store {
         }
     }
 
+    /// Computes every value of one territory added after [`Store::complete`] (a zone composed at
+    /// run time, [`TerritorySet::add_listed_zone`]) from its communes, with the rules, order and
+    /// secrecy `complete` applies to every upper level: base indicators first, then computed ones.
+    /// The territory is flagged partial when its communes do not cover it.
+    pub fn complete_unit(
+        &mut self,
+        territories: &TerritorySet,
+        level: &Level,
+        code: &TerritoryCode,
+        warnings: &mut Vec<Warning>,
+    ) {
+        if territories.partial_coverage(level, code).is_some() {
+            self.partial.insert((level.clone(), code.clone()));
+        }
+        let communes = territories.communes_of(level, code);
+        for indicator in self.aggregated_indicators() {
+            self.aggregate_unit(&indicator, level, code, &Level::Commune, &communes, warnings);
+        }
+        for indicator in derived_in_order(&self.indicators) {
+            if let Aggregation::Derived(rule) = &indicator.aggregation {
+                let cells = self.derive_unit(&indicator, rule, level, code);
+                self.cells.extend(cells);
+            }
+        }
+    }
+
+    /// Forgets every value of one territory (a zone composed at run time and then removed).
+    pub fn remove_unit(&mut self, level: &Level, code: &TerritoryCode) {
+        self.cells.retain(|(_, l, c, _), _| l != level || c != code);
+        self.partial.remove(&(level.clone(), code.clone()));
+    }
+
+    /// The indicators aggregated from finer levels (not the computed ones), by id.
+    fn aggregated_indicators(&self) -> Vec<Indicator> {
+        self.indicators
+            .values()
+            .filter(|i| {
+                matches!(i.aggregation, Aggregation::Sum | Aggregation::Rate { .. } | Aggregation::WeightedMean)
+            })
+            .cloned()
+            .collect()
+    }
+
     fn aggregate_level(
         &mut self,
         indicator: &Indicator,
@@ -188,32 +225,46 @@ impl Store {
         let Some(layer) = territories.level(level) else { return };
         for code in layer.territories.keys() {
             let Some((source_level, member_codes)) = members.members_of(level, code) else { continue };
-            for &year in &indicator.years {
-                let cells: Vec<Option<&RawCell>> = member_codes
-                    .iter()
-                    .map(|m| self.cells.get(&(indicator.id.clone(), source_level.clone(), m.clone(), year)))
-                    .collect();
-                let computed = combine(indicator, &cells);
-                let key = (indicator.id.clone(), level.clone(), code.clone(), year);
-                match self.cells.get(&key) {
-                    Some(given) => {
-                        if let (Some(a), Some(b)) = (given.value, computed.value) {
-                            let scale = a.abs().max(b.abs());
-                            if scale > 0.0 && (a - b).abs() / scale > MISMATCH_TOLERANCE {
-                                warnings.push(Warning::AggregateMismatch {
-                                    indicator: indicator.id.clone(),
-                                    level: level.clone(),
-                                    code: code.clone(),
-                                    year,
-                                    relative_difference: (a - b).abs() / scale,
-                                });
-                            }
+            self.aggregate_unit(indicator, level, code, source_level, member_codes, warnings);
+        }
+    }
+
+    /// Aggregates one indicator of one territory from its members, every year; a value the data
+    /// gives is kept and compared.
+    fn aggregate_unit(
+        &mut self,
+        indicator: &Indicator,
+        level: &Level,
+        code: &TerritoryCode,
+        source_level: &Level,
+        member_codes: &[TerritoryCode],
+        warnings: &mut Vec<Warning>,
+    ) {
+        for &year in &indicator.years {
+            let cells: Vec<Option<&RawCell>> = member_codes
+                .iter()
+                .map(|m| self.cells.get(&(indicator.id.clone(), source_level.clone(), m.clone(), year)))
+                .collect();
+            let computed = combine(indicator, &cells);
+            let key = (indicator.id.clone(), level.clone(), code.clone(), year);
+            match self.cells.get(&key) {
+                Some(given) => {
+                    if let (Some(a), Some(b)) = (given.value, computed.value) {
+                        let scale = a.abs().max(b.abs());
+                        if scale > 0.0 && (a - b).abs() / scale > MISMATCH_TOLERANCE {
+                            warnings.push(Warning::AggregateMismatch {
+                                indicator: indicator.id.clone(),
+                                level: level.clone(),
+                                code: code.clone(),
+                                year,
+                                relative_difference: (a - b).abs() / scale,
+                            });
                         }
                     }
-                    None => {
-                        if computed.value.is_some() || computed.source_secret {
-                            self.cells.insert(key, computed);
-                        }
+                }
+                None => {
+                    if computed.value.is_some() || computed.source_secret {
+                        self.cells.insert(key, computed);
                     }
                 }
             }
@@ -225,32 +276,43 @@ impl Store {
         let mut new_cells = Vec::new();
         for layer in territories.levels() {
             for code in layer.territories.keys() {
-                for &year in &indicator.years {
-                    let input = |id: &IndicatorId, y: i32| -> Option<(RawCell, Value)> {
-                        let ind = self.indicators.get(id)?;
-                        let cell = *self.raw(id, &layer.level, code, y)?;
-                        Some((cell, mask(ind, &cell)))
-                    };
-                    let cell = match rule {
-                        Derive::Ratio { numerator, denominator, scale } => {
-                            combine2(input(numerator, year), input(denominator, year), |a, b| {
-                                (b != 0.0).then(|| (a / b * scale, Some(a), Some(b)))
-                            })
-                        }
-                        Derive::Difference(a, b) => {
-                            combine2(input(a, year), input(b, year), |a, b| Some((a - b, None, None)))
-                        }
-                        Derive::Change { of, from } => combine2(input(of, year), input(of, *from), |now, then| {
-                            (then != 0.0).then(|| ((now - then) / then * 100.0, None, None))
-                        }),
-                    };
-                    if let Some(cell) = cell {
-                        new_cells.push(((indicator.id.clone(), layer.level.clone(), code.clone(), year), cell));
-                    }
-                }
+                new_cells.extend(self.derive_unit(indicator, rule, &layer.level, code));
             }
         }
         self.cells.extend(new_cells);
+    }
+
+    /// The cells of a computed indicator for one territory, every year, from its inputs' cells.
+    fn derive_unit(
+        &self,
+        indicator: &Indicator,
+        rule: &Derive,
+        level: &Level,
+        code: &TerritoryCode,
+    ) -> Vec<(CellKey, RawCell)> {
+        let mut out = Vec::new();
+        for &year in &indicator.years {
+            let input = |id: &IndicatorId, y: i32| -> Option<(RawCell, Value)> {
+                let ind = self.indicators.get(id)?;
+                let cell = *self.raw(id, level, code, y)?;
+                Some((cell, mask(ind, &cell)))
+            };
+            let cell = match rule {
+                Derive::Ratio { numerator, denominator, scale } => {
+                    combine2(input(numerator, year), input(denominator, year), |a, b| {
+                        (b != 0.0).then(|| (a / b * scale, Some(a), Some(b)))
+                    })
+                }
+                Derive::Difference(a, b) => combine2(input(a, year), input(b, year), |a, b| Some((a - b, None, None))),
+                Derive::Change { of, from } => combine2(input(of, year), input(of, *from), |now, then| {
+                    (then != 0.0).then(|| ((now - then) / then * 100.0, None, None))
+                }),
+            };
+            if let Some(cell) = cell {
+                out.push(((indicator.id.clone(), level.clone(), code.clone(), year), cell));
+            }
+        }
+        out
     }
 }
 
@@ -385,6 +447,12 @@ impl MemberIndex {
     fn new(territories: &TerritorySet) -> Self {
         let mut by_target = BTreeMap::new();
         for layer in territories.levels() {
+            if !layer.listed_members.is_empty() {
+                for (code, communes) in &layer.listed_members {
+                    by_target.insert((layer.level.clone(), code.clone()), (Level::Commune, communes.clone()));
+                }
+                continue;
+            }
             let sources: Vec<Level> = match &layer.level {
                 Level::Commune => continue,
                 Level::Epci | Level::Departement => vec![Level::Commune],

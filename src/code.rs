@@ -42,6 +42,30 @@ impl From<&str> for TerritoryCode {
     }
 }
 
+/// A territory by level and code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TerritoryRef {
+    /// Level.
+    pub level: Level,
+    /// Code.
+    pub code: TerritoryCode,
+}
+
+impl TerritoryRef {
+    /// A reference.
+    #[must_use]
+    pub fn new(level: Level, code: &str) -> Self {
+        TerritoryRef { level, code: TerritoryCode::new(code) }
+    }
+}
+
+/// `EPCI 200069722`, `commune 80021`: the level's French label and the code, for messages.
+impl fmt::Display for TerritoryRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.level, self.code)
+    }
+}
+
 /// The id of an indicator inside a pack (`pmun`, `part_femmes`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]

@@ -25,22 +25,7 @@ use crate::territory::Territory;
 use crate::text::Lang;
 use crate::value::Value;
 
-/// A territory by level and code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TerritoryRef {
-    /// Level.
-    pub level: Level,
-    /// Code.
-    pub code: TerritoryCode,
-}
-
-impl TerritoryRef {
-    /// A reference.
-    #[must_use]
-    pub fn new(level: Level, code: &str) -> Self {
-        TerritoryRef { level, code: TerritoryCode::new(code) }
-    }
-}
+pub use crate::code::TerritoryRef;
 
 /// Which units a map shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -702,8 +687,8 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The units of `level` that lie in `within`, sorted by code: through their own parent link, or
-/// through their communes for levels without one (EPCI).
+/// The units of `level` that lie in `within`, sorted by code: through their own parent link (or the
+/// list of a zone composed at run time), or through their communes for levels without one (EPCI).
 #[must_use]
 pub fn units_within<'a>(pack: &'a Pack, level: &Level, within: &TerritoryRef) -> Vec<&'a Territory> {
     let Some(layer) = pack.territories.level(level) else { return Vec::new() };
@@ -713,8 +698,7 @@ pub fn units_within<'a>(pack: &'a Pack, level: &Level, within: &TerritoryRef) ->
     if within.level == Level::France {
         return layer.territories.values().collect();
     }
-    let direct: Vec<&Territory> =
-        layer.territories.values().filter(|t| t.parents.get(&within.level) == Some(&within.code)).collect();
+    let direct = pack.territories.members(&within.level, &within.code, level);
     if !direct.is_empty() {
         return direct;
     }

@@ -7,13 +7,13 @@
 //! levels without a file are dissolved from communes. Depends on [`crate::boundary`] and
 //! [`crate::code`]; knows nothing of indicators.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use geo::{Area, ChamberlainDuquetteArea, MultiPolygon};
 
 use crate::boundary::{self, BoundaryError, Crs, Layer, LoadOptions};
-use crate::code::{FRANCE_CODE, Level, TerritoryCode};
+use crate::code::{FRANCE_CODE, Level, TerritoryCode, TerritoryRef};
 use crate::diagnostics::Warning;
 
 /// How to read one boundary file as one level.
@@ -60,6 +60,22 @@ pub struct LevelLayer {
     pub geometry: BTreeMap<TerritoryCode, MultiPolygon<f64>>,
     /// Where the level came from.
     pub origin: LevelOrigin,
+    /// For zones listed unit by unit ([`LevelOrigin::Listed`]), the communes of each zone, sorted.
+    /// Such zones may overlap, so their communes do not name them in their `parents`. Empty for
+    /// every other level.
+    pub listed_members: BTreeMap<TerritoryCode, Vec<TerritoryCode>>,
+}
+
+impl LevelLayer {
+    /// A level whose members name their units in their `parents` (no listed members).
+    fn new(
+        level: Level,
+        territories: BTreeMap<TerritoryCode, Territory>,
+        geometry: BTreeMap<TerritoryCode, MultiPolygon<f64>>,
+        origin: LevelOrigin,
+    ) -> Self {
+        LevelLayer { level, territories, geometry, origin, listed_members: BTreeMap::new() }
+    }
 }
 
 /// Where the territories and geometry of a level came from.
@@ -73,6 +89,9 @@ pub enum LevelOrigin {
     Zoning(Level),
     /// The France level, implicit.
     Implicit,
+    /// Zones built at run time from a list of units ([`TerritorySet::add_listed_zone`]), each
+    /// dissolved from its communes.
+    Listed,
 }
 
 impl std::fmt::Display for LevelOrigin {
@@ -88,6 +107,7 @@ impl std::fmt::Display for LevelOrigin {
             LevelOrigin::DissolvedFromCommunes => f.write_str("dissous depuis les communes"),
             LevelOrigin::Zoning(level) => write!(f, "zonage personnalisé de niveau {level}"),
             LevelOrigin::Implicit => f.write_str("ensemble des territoires chargés"),
+            LevelOrigin::Listed => f.write_str("zones composées dans l'application"),
         }
     }
 }
@@ -211,6 +231,10 @@ pub(crate) fn normalise_code(level: &Level, raw: &str) -> (TerritoryCode, bool) 
         (TerritoryCode::new(raw), false)
     }
 }
+
+/// Share of a territory's area its loaded members must cover for its aggregates to count as whole:
+/// the 2 % left allow for boundary files simplified differently.
+const MIN_COVERED_SHARE: f64 = 0.98;
 
 /// Area in square metres, geodesic when the CRS is geographic.
 #[must_use]
@@ -346,7 +370,7 @@ impl TerritorySet {
         }
         self.levels.insert(
             level.clone(),
-            LevelLayer { level, territories, geometry, origin: LevelOrigin::File(layer.path.clone()) },
+            LevelLayer::new(level, territories, geometry, LevelOrigin::File(layer.path.clone())),
         );
         Ok(())
     }
@@ -381,7 +405,7 @@ impl TerritorySet {
                     (code.clone(), territory)
                 })
                 .collect();
-            built.push(LevelLayer { level, territories, geometry, origin: LevelOrigin::DissolvedFromCommunes });
+            built.push(LevelLayer::new(level, territories, geometry, LevelOrigin::DissolvedFromCommunes));
         }
         for layer in built {
             self.levels.insert(layer.level.clone(), layer);
@@ -442,12 +466,7 @@ impl TerritorySet {
             Territory { code: code.clone(), name: "France".into(), level: Level::France, parents: BTreeMap::new() };
         self.levels.insert(
             Level::France,
-            LevelLayer {
-                level: Level::France,
-                territories: BTreeMap::from([(code, territory)]),
-                geometry: BTreeMap::new(),
-                origin: LevelOrigin::Implicit,
-            },
+            LevelLayer::new(Level::France, BTreeMap::from([(code, territory)]), BTreeMap::new(), LevelOrigin::Implicit),
         );
     }
 
@@ -472,7 +491,7 @@ impl TerritorySet {
             for (code, covered) in member_area {
                 let (Some(unit), Some(g)) = (layer.territories.get(code), layer.geometry.get(code)) else { continue };
                 let own = area_m2(g, geographic);
-                if own > 0.0 && covered / own < 0.98 {
+                if own > 0.0 && covered / own < MIN_COVERED_SHARE {
                     findings.push((level.clone(), unit.code.clone(), unit.name.clone(), covered / own));
                 }
             }
@@ -537,9 +556,143 @@ impl TerritorySet {
             .collect();
         self.levels.insert(
             level.clone(),
-            LevelLayer { level, territories, geometry, origin: LevelOrigin::Zoning(member_level.clone()) },
+            LevelLayer::new(level, territories, geometry, LevelOrigin::Zoning(member_level.clone())),
         );
         Ok(())
+    }
+
+    /// The communes of a territory, sorted: itself for a commune, the communes of a listed zone,
+    /// those that name it as a parent, or for a zone of a zoning made of other units (EPCI) the
+    /// communes of those units. Empty when none is loaded.
+    #[must_use]
+    pub fn communes_of(&self, level: &Level, code: &TerritoryCode) -> Vec<TerritoryCode> {
+        if *level == Level::Commune {
+            return self.get(level, code).map(|t| vec![t.code.clone()]).unwrap_or_default();
+        }
+        let direct = self.members(level, code, &Level::Commune);
+        if !direct.is_empty() {
+            return direct.into_iter().map(|t| t.code.clone()).collect();
+        }
+        match self.levels.get(level).map(|l| &l.origin) {
+            Some(LevelOrigin::Zoning(member_level)) if *member_level != Level::Commune => {
+                let communes: BTreeSet<TerritoryCode> = self
+                    .members(level, code, member_level)
+                    .into_iter()
+                    .flat_map(|m| self.communes_of(member_level, &m.code))
+                    .collect();
+                communes.into_iter().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Adds one zone made of `members` (units of any level, each standing for its loaded communes) to
+    /// the custom level `level`, created when absent. Unlike the zones of a zoning, such zones may
+    /// overlap: their communes are kept in [`LevelLayer::listed_members`] rather than in the
+    /// communes' parents. The geometry is the union of the communes'; the zone belongs to France,
+    /// like a zoning's zones, and its département and région are those most of its communes share
+    /// (`portrait::default_comparisons`).
+    ///
+    /// When a member is itself only partly covered by the loaded communes (an EPCI reaching into a
+    /// région that is not loaded), the zone's coverage is checked as for the levels read from files,
+    /// and the returned warning says how much of it the loaded communes cover.
+    pub fn add_listed_zone(
+        &mut self,
+        level: &Level,
+        code: &TerritoryCode,
+        name: &str,
+        members: &[TerritoryRef],
+    ) -> Result<Option<Warning>, TerritoryError> {
+        let zoning = |message: String| TerritoryError::Zoning(message);
+        if !matches!(level, Level::Custom(_)) {
+            return Err(zoning(format!("le niveau {level} ne peut pas recevoir de zone composée")));
+        }
+        if let Some(layer) = self.levels.get(level) {
+            if layer.origin != LevelOrigin::Listed {
+                return Err(zoning(format!(
+                    "le niveau « {level} » est un zonage du pack ({}) : il ne peut pas recevoir de zone composée",
+                    layer.origin
+                )));
+            }
+            if layer.territories.contains_key(code) {
+                return Err(zoning(format!("le code « {code} » est déjà celui d'une zone du niveau « {level} »")));
+            }
+        }
+        let unknown: Vec<String> =
+            members.iter().filter(|m| self.get(&m.level, &m.code).is_none()).map(ToString::to_string).collect();
+        if !unknown.is_empty() {
+            return Err(zoning(format!("zone « {name} » : membre(s) inconnu(s) : {}", unknown.join(", "))));
+        }
+        let geographic = self.crs.is_geographic();
+        let communes_layer = self.levels.get(&Level::Commune);
+        let commune_area =
+            |c: &TerritoryCode| communes_layer.and_then(|l| l.geometry.get(c)).map_or(0.0, |g| area_m2(g, geographic));
+        let mut communes = BTreeSet::new();
+        let mut missing_area = 0.0;
+        for member in members {
+            let of_member = self.communes_of(&member.level, &member.code);
+            if of_member.is_empty() {
+                let member_name = self.get(&member.level, &member.code).map_or("", |t| t.name.as_str());
+                return Err(zoning(format!(
+                    "zone « {name} » : {member} ({member_name}) n'a aucune commune chargée dans le pack"
+                )));
+            }
+            if let Some(share) = self.partial_coverage(&member.level, &member.code)
+                && share > 0.0
+            {
+                let covered: f64 = of_member.iter().map(commune_area).sum();
+                missing_area += covered / share - covered;
+            }
+            communes.extend(of_member);
+        }
+        let communes: Vec<TerritoryCode> = communes.into_iter().collect();
+        let covered: f64 = communes.iter().map(commune_area).sum();
+        let share = if covered + missing_area > 0.0 { covered / (covered + missing_area) } else { 1.0 };
+        let geometry = communes_layer
+            .map(|layer| {
+                boundary::dissolve::dissolve(communes.iter().filter_map(|c| layer.geometry.get(c).map(|g| ((), g))))
+            })
+            .and_then(|mut merged| merged.remove(&()))
+            .unwrap_or_else(|| MultiPolygon::new(Vec::new()));
+
+        let layer = self
+            .levels
+            .entry(level.clone())
+            .or_insert_with(|| LevelLayer::new(level.clone(), BTreeMap::new(), BTreeMap::new(), LevelOrigin::Listed));
+        let parents = BTreeMap::from([(Level::France, TerritoryCode::new(FRANCE_CODE))]);
+        let territory = Territory { code: code.clone(), name: name.to_owned(), level: level.clone(), parents };
+        layer.territories.insert(code.clone(), territory);
+        layer.geometry.insert(code.clone(), geometry);
+        layer.listed_members.insert(code.clone(), communes);
+        if share >= MIN_COVERED_SHARE {
+            return Ok(None);
+        }
+        self.partial.insert((level.clone(), code.clone()), share);
+        Ok(Some(Warning::PartialCoverage {
+            level: level.clone(),
+            code: code.clone(),
+            name: name.to_owned(),
+            member_level: Level::Commune,
+            covered_share: share,
+        }))
+    }
+
+    /// Removes a zone added by [`TerritorySet::add_listed_zone`], and its level when it was the last
+    /// one; returns the zone and its communes. Nothing happens (`None`) for any other territory.
+    pub fn remove_listed_zone(
+        &mut self,
+        level: &Level,
+        code: &TerritoryCode,
+    ) -> Option<(Territory, Vec<TerritoryCode>)> {
+        let layer = self.levels.get_mut(level).filter(|l| l.origin == LevelOrigin::Listed)?;
+        let territory = layer.territories.remove(code)?;
+        layer.geometry.remove(code);
+        let communes = layer.listed_members.remove(code).unwrap_or_default();
+        if layer.territories.is_empty() {
+            self.levels.remove(level);
+        }
+        self.partial.remove(&(level.clone(), code.clone()));
+        Some((territory, communes))
     }
 
     /// The loaded levels, finest first.
@@ -573,9 +726,15 @@ impl TerritorySet {
         self.levels.get(level)?.territories.get(code)
     }
 
-    /// The territories of `member_level` that belong to `code` of `level`, sorted by code.
+    /// The territories of `member_level` that belong to `code` of `level`, sorted by code: those
+    /// that name it in their `parents`, or for a listed zone its communes.
     #[must_use]
     pub fn members(&self, level: &Level, code: &TerritoryCode, member_level: &Level) -> Vec<&Territory> {
+        if *member_level == Level::Commune
+            && let Some(listed) = self.levels.get(level).and_then(|l| l.listed_members.get(code))
+        {
+            return listed.iter().filter_map(|c| self.get(&Level::Commune, c)).collect();
+        }
         self.levels.get(member_level).map_or_else(Vec::new, |layer| {
             layer.territories.values().filter(|t| t.parents.get(level) == Some(code)).collect()
         })

@@ -110,6 +110,31 @@ pub fn search_key(s: &str) -> String {
     out
 }
 
+/// A file-name-safe slug: lower case, accents removed, anything else than letters and digits
+/// turned into single hyphens.
+///
+/// ```
+/// use indicarto::text::slug;
+/// assert_eq!(slug("CA Amiens Métropole"), "ca-amiens-metropole");
+/// assert_eq!(slug("CC Aumale / Blangy-sur-Bresle (76)"), "cc-aumale-blangy-sur-bresle-76");
+/// ```
+#[must_use]
+pub fn slug(text: &str) -> String {
+    let key = crate::text::search_key(text);
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// Formats a number the French way: thin no-break space (U+202F) between thousands, decimal comma.
 ///
 /// ```

@@ -9,6 +9,8 @@ use super::render;
 use super::svg::to_svg;
 use crate::figure::Figure;
 use crate::text::Lang;
+/// Slugs moved to [`crate::text`]; kept here for the paths that name them in this module.
+pub use crate::text::slug;
 
 /// Which files to write for each illustration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,29 +119,4 @@ pub fn write_pdf_document(path: &Path, figures: &[&Figure], title: &str) -> Resu
     let pdf = render::pdf_from_svgs(&refs, title, lang)
         .map_err(|source| ExportError::Render { path: path.to_owned(), source })?;
     write_atomic(path, &pdf)
-}
-
-/// A file-name-safe slug: lower case, accents removed, anything else than letters and digits
-/// turned into single hyphens.
-///
-/// ```
-/// use indicarto::export::files::slug;
-/// assert_eq!(slug("CA Amiens Métropole"), "ca-amiens-metropole");
-/// assert_eq!(slug("CC Aumale / Blangy-sur-Bresle (76)"), "cc-aumale-blangy-sur-bresle-76");
-/// ```
-#[must_use]
-pub fn slug(text: &str) -> String {
-    let key = crate::text::search_key(text);
-    let mut out = String::with_capacity(key.len());
-    for c in key.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
 }

@@ -7,6 +7,7 @@
 //! [`crate::aggregate`] for values; never on any UI.
 
 pub mod manifest;
+mod zones;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -20,6 +21,7 @@ use crate::indicator::{Aggregation, Derive, Indicator};
 use crate::table::csv::{self, CsvOptions, NumberCell, TextEncoding, TextTable};
 use crate::territory::{TerritorySet, normalise_code};
 use manifest::{AggregationDef, DataDef, Layout, Manifest};
+pub use zones::{CUSTOM_ZONES_LEVEL, CustomZone, ZoneError, custom_zones_level};
 
 /// The manifest's file name inside a pack folder.
 pub const MANIFEST_FILE: &str = "pack.toml";
