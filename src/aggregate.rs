@@ -195,6 +195,41 @@ impl Store {
                 self.cells.extend(cells);
             }
         }
+        // A zone composed at will could be differenced with a published territory (the zone
+        // {Amiens, Saleux} minus Amiens gives Saleux's masked count), or with another zone. No
+        // threshold on the zone's own total prevents that, so the indicators under secrecy are
+        // never published for such zones: every one of their cells is secret.
+        for id in self.secrecy_guarded() {
+            let years = self.indicators.get(&id).map(|i| i.years.clone()).unwrap_or_default();
+            for year in years {
+                self.cells.insert(
+                    (id.clone(), level.clone(), code.clone(), year),
+                    RawCell { source_secret: true, computed: true, ..RawCell::default() },
+                );
+            }
+        }
+    }
+
+    /// The indicators a masked value could be recovered from: those with a secrecy threshold,
+    /// those whose source marks cells secret, and the indicators computed from them.
+    fn secrecy_guarded(&self) -> BTreeSet<IndicatorId> {
+        let mut guarded: BTreeSet<IndicatorId> = self
+            .indicators
+            .values()
+            .filter(|i| {
+                i.secrecy_min.is_some()
+                    || self.cells.iter().any(|((id, _, _, _), cell)| *id == i.id && cell.source_secret)
+            })
+            .map(|i| i.id.clone())
+            .collect();
+        for indicator in derived_in_order(&self.indicators) {
+            if let Aggregation::Derived(rule) = &indicator.aggregation
+                && derive_inputs(rule).iter().any(|input| guarded.contains(*input))
+            {
+                guarded.insert(indicator.id.clone());
+            }
+        }
+        guarded
     }
 
     /// Forgets every value of one territory (a zone composed at run time and then removed).

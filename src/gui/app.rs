@@ -55,7 +55,8 @@ fn browse_ui(ui: &mut egui::Ui, field: &mut String, pick: Pick) {
         return;
     }
     let current = PathBuf::from(field.trim());
-    let start = if current.is_dir() { Some(current.clone()) } else { current.parent().map(std::path::Path::to_path_buf) };
+    let start =
+        if current.is_dir() { Some(current.clone()) } else { current.parent().map(std::path::Path::to_path_buf) };
     let mut dialog = rfd::FileDialog::new();
     if let Some(dir) = start.filter(|d| d.is_dir()) {
         dialog = dialog.set_directory(dir);
@@ -164,6 +165,10 @@ pub struct IndicartoApp {
     pub quick_dialog: Option<QuickDraft>,
     /// The project dialog's path, when open.
     pub project_dialog: Option<String>,
+    /// Units of the custom zone being made.
+    pub zone_members: Vec<TerritoryRef>,
+    /// Its name, as typed.
+    pub zone_name: String,
     /// What the quick-map dialog was last sent with, offered again.
     quick_last: QuickDraft,
     /// Figures ready to paint, by index in the portrait and level of detail, for `prepared_revision`.
@@ -242,6 +247,8 @@ impl IndicartoApp {
             open_dialog: None,
             quick_dialog: None,
             project_dialog: None,
+            zone_members: Vec::new(),
+            zone_name: String::new(),
             quick_last: QuickDraft::default(),
             prepared: HashMap::new(),
             prepared_revision: 0,
@@ -517,13 +524,25 @@ impl IndicartoApp {
             field.request_focus();
             self.focus_search = false;
         }
+        let mut zone_clicks = Vec::new();
         if !self.search.trim().is_empty() {
             let hits = self.state.search(&self.search, 12);
             if hits.is_empty() {
                 ui.weak(tr("Aucun territoire ne correspond.", "No territory matches."));
             }
-            for hit in hits {
-                let name = self.state.display_name(&hit);
+            let names: Vec<String> = hits.iter().map(|h| self.state.display_name(h)).collect();
+            for (hit, plain) in hits.iter().cloned().zip(&names) {
+                // Homonyms (three communes are called Dury) get their code.
+                let name = if names.iter().filter(|n| *n == plain).count() > 1 {
+                    format!(
+                        "{} ({} {})",
+                        self.state.territory(&hit).map_or("", |t| t.name.as_str()),
+                        hit.level.label_fr(),
+                        hit.code
+                    )
+                } else {
+                    plain.clone()
+                };
                 ui.horizontal(|ui| {
                     if ui
                         .button(&name)
@@ -537,13 +556,25 @@ impl IndicartoApp {
                         let describe =
                             tr_format!("Ajouter {name} aux zones de comparaison", "Add {name} to the comparison zones");
                         let add = ui.small_button(tr("+ comparer", "+ compare")).on_hover_text(&describe);
-                        // Screen readers and tests need to know which tr("+ comparer", "+ compare") this is.
+                        // Screen readers and tests need to know which "+ comparer" this is.
                         add.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &describe));
                         if add.clicked() {
                             actions.push(Action::AddComparison(hit.clone()));
                         }
                     }
+                    let describe =
+                        tr_format!("Ajouter {name} à la zone personnalisée", "Add {name} to the custom zone");
+                    let add = ui.small_button(tr("+ zone", "+ zone")).on_hover_text(&describe);
+                    add.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &describe));
+                    if add.clicked() {
+                        zone_clicks.push(hit.clone());
+                    }
                 });
+            }
+        }
+        for unit in zone_clicks {
+            if !self.zone_members.contains(&unit) {
+                self.zone_members.push(unit);
             }
         }
         ui.add_space(4.0);
@@ -566,6 +597,8 @@ impl IndicartoApp {
                 ui.weak(tr("aucune : ajoutez-en par la recherche", "none: add some with the search"));
             }
         });
+
+        self.zone_ui(ui, actions);
 
         ui.separator();
         ui.heading(tr("Projet", "Project"));
@@ -767,6 +800,7 @@ impl IndicartoApp {
         let columns = if ui.available_width() > 1100.0 { 2 } else { 1 };
         let card_width = (ui.available_width() - 24.0) / columns as f32 - 8.0;
         let mut focus = None;
+        let mut clicks = Vec::new();
         let gpu = self.gpu;
         // A new territory or template starts at the top; a new classification keeps the place.
         let place = self.state.draft().map(|d| (d.territory.clone(), d.template.clone()));
@@ -792,15 +826,16 @@ impl IndicartoApp {
                             }
                             ui.add(egui::Label::new(egui::RichText::new(&illustration.title).strong()).truncate());
                         });
-                        if let Some(action) = figure_ui(
+                        if let Some(click) = figure_ui(
                             ui,
                             &illustration.figure,
                             prepared,
                             Vec2::new(card_width, size_mm.y * scale),
                             None,
                             gpu,
+                            &self.zone_members,
                         ) {
-                            actions.push(action);
+                            clicks.push(click);
                         }
                     });
                     if (index + 1) % columns == 0 {
@@ -812,6 +847,9 @@ impl IndicartoApp {
         if let Some(index) = focus {
             self.view = View::Focus(index);
             self.focus_view = TSTransform::IDENTITY;
+        }
+        for click in clicks {
+            self.click(click, actions);
         }
     }
 
@@ -846,12 +884,19 @@ impl IndicartoApp {
             ));
         });
         let mut view = self.focus_view;
-        if let Some(action) =
-            figure_ui(ui, &illustration.figure, prepared, ui.available_size(), Some(&mut view), self.gpu)
-        {
-            actions.push(action);
-        }
+        let click = figure_ui(
+            ui,
+            &illustration.figure,
+            prepared,
+            ui.available_size(),
+            Some(&mut view),
+            self.gpu,
+            &self.zone_members,
+        );
         self.focus_view = view;
+        if let Some(click) = click {
+            self.click(click, actions);
+        }
         if back {
             self.view = View::Portrait;
         }
@@ -1083,6 +1128,92 @@ impl IndicartoApp {
 }
 
 impl IndicartoApp {
+    fn click(&mut self, click: FigureClick, actions: &mut Vec<Action>) {
+        match click {
+            FigureClick::Select(unit) => actions.push(Action::SelectTerritory(unit)),
+            FigureClick::Toggle(unit) => self.toggle_zone_member(unit),
+        }
+    }
+
+    fn toggle_zone_member(&mut self, unit: TerritoryRef) {
+        if let Some(i) = self.zone_members.iter().position(|m| *m == unit) {
+            self.zone_members.remove(i);
+        } else {
+            self.zone_members.push(unit);
+        }
+    }
+
+    /// The custom zone being made (units from the search or Shift+click on a map), and the zones
+    /// already made.
+    fn zone_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let zones = self.state.custom_zones();
+        let header = if self.zone_members.is_empty() && zones.is_empty() {
+            tr("Zone personnalisée", "Custom zone").to_owned()
+        } else {
+            tr_format!("Zone personnalisée ({})", "Custom zone ({})", self.zone_members.len())
+        };
+        egui::CollapsingHeader::new(header)
+            .id_salt("zone-perso")
+            // Open while a zone is being made, so its units and its name field show.
+            .open(if self.zone_members.is_empty() { None } else { Some(true) })
+            .show(ui, |ui| {
+                ui.weak(tr(
+                    "Choisissez des unités : « + zone » dans la recherche, ou Maj+clic sur une carte.",
+                    "Pick units: “+ zone” in the search, or Shift+click on a map.",
+                ));
+                let mut remove = None;
+                ui.horizontal_wrapped(|ui| {
+                    for (i, member) in self.zone_members.iter().enumerate() {
+                        let name = self.state.display_name(member);
+                        if ui
+                            .small_button(format!("{name}  ×"))
+                            .on_hover_text(tr("Retirer de la zone", "Remove from the zone"))
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                    }
+                });
+                if let Some(i) = remove {
+                    self.zone_members.remove(i);
+                }
+                let label = ui.label(tr("Nom de la zone", "Zone name"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.zone_name)
+                        .hint_text(tr("ex. Amiens et voisines", "e.g. Amiens and neighbours")),
+                )
+                .labelled_by(label.id);
+                let ready = !self.zone_members.is_empty() && !self.zone_name.trim().is_empty();
+                if ui.add_enabled(ready, egui::Button::new(tr("Enregistrer la zone", "Save the zone"))).clicked() {
+                    actions.push(Action::SaveCustomZone {
+                        name: self.zone_name.trim().to_owned(),
+                        members: std::mem::take(&mut self.zone_members),
+                    });
+                    self.zone_name.clear();
+                }
+                if !zones.is_empty() {
+                    ui.label(tr("Zones enregistrées", "Saved zones"));
+                    for zone in zones {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .button(&zone.name)
+                                .on_hover_text(tr("En faire le territoire d'analyse", "Make it the analysis territory"))
+                                .clicked()
+                            {
+                                actions.push(Action::SelectTerritory(zone.zone.clone()));
+                            }
+                            let describe = tr_format!("Supprimer la zone {}", "Delete the zone {}", zone.name);
+                            let delete = ui.small_button("×").on_hover_text(&describe);
+                            delete.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &describe));
+                            if delete.clicked() {
+                                actions.push(Action::RemoveCustomZone(zone.zone.clone()));
+                            }
+                        });
+                    }
+                }
+            });
+    }
+
     fn open_project_dialog(&mut self) {
         let base = self.settings.export_dir.clone().unwrap_or_else(default_export_dir);
         let name = self
@@ -1187,7 +1318,8 @@ fn figure_ui(
     size: Vec2,
     view: Option<&mut TSTransform>,
     gpu: bool,
-) -> Option<Action> {
+    selected: &[TerritoryRef],
+) -> Option<FigureClick> {
     let sense = if view.is_some() { Sense::click_and_drag() } else { Sense::click() };
     let (rect, response) = ui.allocate_exact_size(size, sense);
     if !ui.is_rect_visible(rect) {
@@ -1218,6 +1350,9 @@ fn figure_ui(
     }
     let painter = ui.painter_at(rect);
     paint::paint(&painter, prepared, transform, gpu);
+    if !selected.is_empty() {
+        selection_ui(&painter, figure, transform, selected);
+    }
     let hovered = response.hover_pos()?;
     let at = transform.inverse() * hovered;
     let (layer, tag, outline) = paint::hit(figure, prepared, at)?;
@@ -1242,6 +1377,7 @@ fn figure_ui(
         }
         if level.is_some() {
             ui.weak(tr("clic : en faire le territoire d'analyse", "click: make it the analysis territory"));
+            ui.weak(tr("Maj+clic : l'ajouter à la zone en cours", "Shift+click: add it to the zone being made"));
         }
     });
     tooltip = tooltip.on_hover_cursor(if level.is_some() {
@@ -1252,9 +1388,40 @@ fn figure_ui(
     if tooltip.clicked()
         && let Some(level) = level
     {
-        return Some(Action::SelectTerritory(TerritoryRef::new(level, &tag.code)));
+        let unit = TerritoryRef::new(level, &tag.code);
+        return Some(if ui.input(|i| i.modifiers.shift) {
+            FigureClick::Toggle(unit)
+        } else {
+            FigureClick::Select(unit)
+        });
     }
     None
+}
+
+/// A click on a map unit.
+enum FigureClick {
+    /// Make it the analysis territory.
+    Select(TerritoryRef),
+    /// Add it to (or remove it from) the custom zone being made.
+    Toggle(TerritoryRef),
+}
+
+/// Outlines the units of the custom zone being made, on top of the figure.
+fn selection_ui(painter: &egui::Painter, figure: &Figure, transform: TSTransform, selected: &[TerritoryRef]) {
+    let stroke = egui::Stroke::new(2.5, Color32::from_rgb(230, 90, 0));
+    for layer in &figure.layers {
+        let Some(level) = level_of_layer(&layer.id) else { continue };
+        for mark in &layer.marks {
+            let crate::figure::Mark::Path { rings, tag: Some(tag), .. } = mark else { continue };
+            if !selected.iter().any(|s| s.level == level && s.code.as_str() == tag.code) {
+                continue;
+            }
+            for ring in rings {
+                let points: Vec<Pos2> = ring.iter().map(|p| transform * Pos2::new(p[0] as f32, p[1] as f32)).collect();
+                painter.add(egui::Shape::closed_line(points, stroke));
+            }
+        }
+    }
 }
 
 /// The values of a map, their distribution and the class breaks in the class colours, redrawn as

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::Method;
 use crate::code::Level;
-use crate::pack::Pack;
+use crate::pack::{CustomZone, Pack};
 use crate::portrait::{MapExtent, MapOptions, TerritoryRef};
 use crate::text::Lang;
 
@@ -48,6 +48,16 @@ pub struct Project {
     extent: String,
     same_breaks_across_years: bool,
     lang: String,
+    /// Custom zones, rebuilt from their units when the project is reopened.
+    #[serde(default)]
+    custom_zones: Vec<ZoneFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZoneFile {
+    name: String,
+    members: Vec<Place>,
 }
 
 fn place(r: &TerritoryRef) -> Place {
@@ -65,7 +75,7 @@ fn extent_key(extent: MapExtent) -> &'static str {
 impl Project {
     /// The project of a draft on a pack folder.
     #[must_use]
-    pub fn new(pack: &Path, draft: &Draft) -> Project {
+    pub fn new(pack: &Path, draft: &Draft, zones: &[CustomZone]) -> Project {
         let options = &draft.options;
         Project {
             version: VERSION,
@@ -84,7 +94,34 @@ impl Project {
             extent: extent_key(options.extent).to_owned(),
             same_breaks_across_years: options.same_breaks_across_years,
             lang: options.lang.key().to_owned(),
+            custom_zones: zones
+                .iter()
+                .map(|z| ZoneFile { name: z.name.clone(), members: z.members().iter().map(place).collect() })
+                .collect(),
         }
+    }
+
+    /// Adds the project's custom zones to the pack (those already there with the same units are
+    /// kept as they are).
+    pub fn restore_zones(&self, pack: &mut Pack) -> Result<(), String> {
+        let custom = pack.territories.custom_level_names();
+        let existing = pack.custom_zones();
+        for zone in &self.custom_zones {
+            let members = zone
+                .members
+                .iter()
+                .map(|p| {
+                    Level::parse(&p.level, &custom)
+                        .map(|level| TerritoryRef::new(level, &p.code))
+                        .ok_or_else(|| format!("zone « {} » : niveau « {} » inconnu", zone.name, p.level))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if existing.iter().any(|z| z.name == zone.name && z.members() == members) {
+                continue;
+            }
+            pack.add_custom_zone(&zone.name, &members).map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 
     /// Reads a project file.

@@ -121,6 +121,15 @@ pub enum Action {
     CancelBatch,
     /// Removes one message.
     DismissMessage(usize),
+    /// Saves a custom zone made of these units and makes it the analysis territory.
+    SaveCustomZone {
+        /// Its name.
+        name: String,
+        /// Its units (communes, EPCI…; upper levels count by their communes).
+        members: Vec<TerritoryRef>,
+    },
+    /// Removes a custom zone (from the comparisons too; the territory falls back to the default).
+    RemoveCustomZone(TerritoryRef),
     /// Saves the analysis as a project file (atomically).
     SaveProject(PathBuf),
     /// Reopens a project file (its pack first, when another one is open).
@@ -295,6 +304,8 @@ impl AppState {
             Action::Batch { level, dir, formats } => self.start_batch(level, dir, formats),
             Action::QuickMap(request) => self.draw_quick_map(*request),
             Action::SaveProject(path) => self.save_project(&path),
+            Action::SaveCustomZone { name, members } => self.save_custom_zone(&name, &members),
+            Action::RemoveCustomZone(zone) => self.remove_custom_zone(&zone),
             Action::OpenProject(path) => self.open_project(&path),
             Action::CancelBatch => {
                 if let Some(batch) = &self.batch {
@@ -390,12 +401,56 @@ impl AppState {
         }
     }
 
+    /// The pack, to change: a copy if a background job still reads the shared one.
+    fn pack_mut(&mut self) -> Option<&mut Pack> {
+        self.pack.as_mut().map(Arc::make_mut)
+    }
+
+    fn save_custom_zone(&mut self, name: &str, members: &[TerritoryRef]) {
+        let Some(pack) = self.pack_mut() else { return };
+        match pack.add_custom_zone(name, members) {
+            Ok(zone) => {
+                self.info(format!("zone « {} » enregistrée ({} unité(s))", name.trim(), members.len()));
+                self.edit(Action::SelectTerritory(zone));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn remove_custom_zone(&mut self, zone: &TerritoryRef) {
+        let Some(pack) = self.pack_mut() else { return };
+        if let Err(e) = pack.remove_custom_zone(zone) {
+            self.error(e.to_string());
+            return;
+        }
+        // Steps of the undo stack that name the zone cannot be rebuilt any more.
+        self.undo.retain(|d| d.territory != *zone && !d.comparisons.contains(zone));
+        let Some(mut draft) = self.draft.clone() else { return };
+        draft.comparisons.retain(|z| z != zone);
+        if draft.territory == *zone
+            && let Some(pack) = self.pack.as_deref()
+            && let Some(fallback) = default_territory(pack)
+        {
+            draft.comparisons = default_comparisons(pack, &fallback);
+            draft.territory = fallback;
+        }
+        self.draft = Some(draft);
+        self.rebuild();
+    }
+
+    /// The custom zones of the open pack.
+    #[must_use]
+    pub fn custom_zones(&self) -> Vec<crate::pack::CustomZone> {
+        self.pack().map(Pack::custom_zones).unwrap_or_default()
+    }
+
     fn save_project(&mut self, path: &Path) {
         let Some(draft) = &self.draft else {
             self.error("rien à enregistrer : aucun pack ouvert".to_owned());
             return;
         };
-        match Project::new(&self.pack_path, draft).write(path) {
+        let zones = self.custom_zones();
+        match Project::new(&self.pack_path, draft, &zones).write(path) {
             Ok(()) => self.info(format!("projet enregistré : {}", path.display())),
             Err(message) => self.error(message),
         }
@@ -417,6 +472,12 @@ impl AppState {
             let pack = project.pack.clone();
             self.pending_project = Some(project);
             self.open_pack(pack);
+            return;
+        }
+        if let Some(pack) = self.pack_mut()
+            && let Err(message) = project.restore_zones(pack)
+        {
+            self.error(format!("{} : {message}", path.display()));
             return;
         }
         let Some(pack) = self.pack.clone() else { return };
@@ -467,7 +528,7 @@ impl AppState {
     }
 
     /// Installs an opened pack: first template, a default territory, its comparison zones.
-    pub fn install_pack(&mut self, path: PathBuf, pack: Pack) {
+    pub fn install_pack(&mut self, path: PathBuf, mut pack: Pack) {
         let Some(first_template) = pack.manifest.templates.first().map(|t| t.id.clone()) else {
             self.error(format!("{} : le pack ne propose aucun modèle de portrait", path.display()));
             return;
@@ -489,7 +550,8 @@ impl AppState {
             drop(old);
             self.undo.clear();
         }
-        let draft = match self.pending_project.take().map(|p| p.draft(&pack)) {
+        let draft = match self.pending_project.take().map(|p| p.restore_zones(&mut pack).and_then(|()| p.draft(&pack)))
+        {
             Some(Ok(from_project)) => from_project,
             Some(Err(message)) => {
                 self.error(format!("projet : {message} ; portrait par défaut affiché"));

@@ -389,3 +389,86 @@ fn the_english_switch_changes_the_window_and_the_figures() {
     assert!(h.query_by_label("Rechercher (nom ou code)").is_some());
     assert!(h.state().state.portrait()[0].title.starts_with("Chiffres clés"));
 }
+
+fn search_and_click(h: &mut Harness<'static, IndicartoApp>, text: &str, label: &str) {
+    h.get_by_label("Rechercher (nom ou code)").click();
+    h.run();
+    h.state_mut().search.clear();
+    h.run();
+    h.get_by_label("Rechercher (nom ou code)").type_text(text);
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+#[test]
+fn a_custom_zone_is_made_from_the_search_used_saved_in_a_project_and_removed() {
+    let mut h = harness(app());
+    search_and_click(&mut h, "amiens", "Ajouter Amiens (commune) à la zone personnalisée");
+    search_and_click(&mut h, "dury", "Ajouter Dury (commune 80261) à la zone personnalisée");
+    assert_eq!(h.state().zone_members.len(), 2);
+    h.get_by_label("Nom de la zone").click();
+    h.run();
+    h.get_by_label("Nom de la zone").type_text("Amiens et Dury");
+    h.run();
+    h.get_by_label("Enregistrer la zone").click();
+    h.run();
+    let zone = territory(&h);
+    assert_eq!(zone.level, crate::pack::custom_zones_level(), "the zone is the analysis territory");
+    assert!(h.state().zone_members.is_empty());
+    let key = &h.state().state.portrait()[0];
+    assert!(key.title.contains("Amiens et Dury"), "{}", key.title);
+    // Default comparisons: Somme, Hauts-de-France, France.
+    let zones: Vec<_> = h.state().state.draft().unwrap().comparisons.iter().map(|z| z.code.to_string()).collect();
+    assert_eq!(zones, ["80", "32", "FR"]);
+
+    // Saved with a project, the zone comes back in a fresh window.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("zone.indicarto.json");
+    h.state_mut().apply(Action::SaveProject(file.clone()));
+    let mut fresh = app();
+    fresh.apply(Action::OpenProject(file));
+    assert_eq!(fresh.state.draft().unwrap().territory, zone, "{:?}", fresh.state.messages);
+    assert_eq!(fresh.state.custom_zones().len(), 1);
+
+    // Removing it falls back to the default territory.
+    h.get_by_label("Supprimer la zone Amiens et Dury").click();
+    h.run();
+    assert_ne!(territory(&h), zone);
+    assert!(h.state().state.custom_zones().is_empty());
+}
+
+#[test]
+fn shift_click_on_a_map_unit_adds_it_to_the_zone_being_made() {
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let index = a.state.portrait().iter().position(|i| i.slug.contains("carte-")).expect("a map");
+    let mut h = harness(a);
+    h.state_mut().view = View::Focus(index);
+    h.run();
+    let mut found = None;
+    'scan: for y in (60..880).step_by(8) {
+        for x in (330..1390).step_by(8) {
+            let p = egui::Pos2::new(x as f32, y as f32);
+            h.hover_at(p);
+            h.run();
+            if h.query_by_label("Amiens").is_some() {
+                found = Some(p);
+                break 'scan;
+            }
+        }
+    }
+    let at = found.expect("Amiens on the map");
+    let shift = egui::Modifiers::SHIFT;
+    h.event_modifiers(
+        egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed: true, modifiers: shift },
+        shift,
+    );
+    h.event_modifiers(
+        egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed: false, modifiers: shift },
+        shift,
+    );
+    h.run();
+    assert_eq!(h.state().zone_members, [TerritoryRef::new(Level::Commune, "80021")]);
+    assert_eq!(territory(&h), amiens_metropole(), "Shift+click does not change the territory");
+}
