@@ -78,12 +78,94 @@ fn planar(layer: &mut boundary::Layer) -> Result<(), String> {
     layer.reproject(&target).map_err(|e| e.to_string())
 }
 
-/// Builds the map.
+/// Builds the map: loads, joins and draws.
 pub fn quick_map(request: &QuickMapRequest) -> Result<QuickMap, QuickMapError> {
-    build(request).map_err(QuickMapError)
+    QuickMapData::load(request)?.draw(request)
 }
 
-fn build(args: &QuickMapRequest) -> Result<QuickMap, String> {
+/// The joined data of a quick map, loaded once and drawn again at each change of classification,
+/// palette or language (the window re-classifies France's communes without reading the files again).
+#[derive(Debug)]
+pub struct QuickMapData {
+    source: QuickMapRequest,
+    layer: boundary::Layer,
+    codes: Vec<String>,
+    names: Vec<String>,
+    values: Vec<Value>,
+    level: Level,
+    /// Unmatched codes, units without value, repeated codes.
+    pub warnings: Vec<String>,
+}
+
+impl QuickMapData {
+    /// Reads the boundary file and the CSV and joins them.
+    pub fn load(request: &QuickMapRequest) -> Result<QuickMapData, QuickMapError> {
+        load(request).map_err(QuickMapError)
+    }
+
+    /// Whether this data answers a request (same files, join, column, level and CRS).
+    #[must_use]
+    pub fn same_source(&self, request: &QuickMapRequest) -> bool {
+        let s = &self.source;
+        s.boundaries == request.boundaries
+            && s.data == request.data
+            && s.join == request.join
+            && s.value == request.value
+            && s.level == request.level
+            && s.assume_crs == request.assume_crs
+    }
+
+    /// Draws the map with the request's symbolisation, title and language.
+    pub fn draw(&self, args: &QuickMapRequest) -> Result<QuickMap, QuickMapError> {
+        let units: Vec<MapUnit<'_>> = self
+            .layer
+            .features
+            .iter()
+            .zip(self.codes.iter().zip(&self.names))
+            .zip(&self.values)
+            .map(|((f, (code, name)), value)| MapUnit {
+                code: code.as_str(),
+                name: name.as_str(),
+                geometry: &f.geometry,
+                value: *value,
+            })
+            .collect();
+        let symbolisation = if args.circles {
+            Symbolisation::Circles
+        } else {
+            let numbers: Vec<f64> = units.iter().filter_map(|u| u.value.number()).collect();
+            let classification =
+                classify::classify(&numbers, &args.method, args.classes).map_err(|e| QuickMapError(e.to_string()))?;
+            let name = args.palette.clone().unwrap_or_else(|| palette::DEFAULT_SEQUENTIAL.to_owned());
+            let colors =
+                palette::palette(&name).and_then(|p| p.colors(classification.n_classes())).ok_or_else(|| {
+                    QuickMapError(format!("palette « {name} » inconnue ou sans {} classes", classification.n_classes()))
+                })?;
+            Symbolisation::Choropleth { classification, colors }
+        };
+        let spec = MapSpec {
+            title: args.title.clone().unwrap_or_else(|| args.value.clone()),
+            subtitle: String::new(),
+            source: args.source.clone().unwrap_or_default(),
+            unit: String::new(),
+            decimals: decimals_of(units.iter().filter_map(|u| u.value.number())),
+            units,
+            borders: Vec::new(),
+            outline: None,
+            symbolisation,
+            units_layer: portrait::layer_id(&self.level),
+            units_label: portrait::layer_label(&self.level, args.lang),
+            width_mm: 180.0,
+            height_mm: 170.0,
+            lang: args.lang,
+        };
+        let data = data_table(&spec);
+        let figure = map_figure(&spec);
+        Ok(QuickMap { figure, data, warnings: self.warnings.clone() })
+    }
+}
+
+fn load(args: &QuickMapRequest) -> Result<QuickMapData, String> {
     let mut warnings = Vec::new();
     let mut layer = boundary::load_layer(&args.boundaries, &LoadOptions { assume_crs: args.assume_crs.clone() })
         .map_err(|e| e.to_string())?;
@@ -97,9 +179,7 @@ fn build(args: &QuickMapRequest) -> Result<QuickMap, String> {
     })?;
     let name_index = ["NOM", "nom", "LIBGEO", "libelle", "name", "NAME"].iter().find_map(|n| layer.field_index(n));
     let table = csvin::read_csv(&args.data, &CsvOptions::default()).map_err(|e| e.to_string())?;
-    let values = read_values(&table, &args.data, column, &args.value, &mut warnings)?;
-    let mut matched = std::collections::HashSet::with_capacity(values.len());
-    let mut without_value = 0usize;
+    let by_code = read_values(&table, &args.data, column, &args.value, &mut warnings)?;
     let codes: Vec<String> =
         layer.features.iter().map(|f| f.attributes[field_index].clone().unwrap_or_default()).collect();
     let names: Vec<String> = layer
@@ -108,22 +188,21 @@ fn build(args: &QuickMapRequest) -> Result<QuickMap, String> {
         .zip(&codes)
         .map(|(f, code)| name_index.and_then(|i| f.attributes[i].clone()).unwrap_or_else(|| code.clone()))
         .collect();
-    let units: Vec<MapUnit<'_>> = layer
-        .features
+    let mut matched = std::collections::HashSet::with_capacity(by_code.len());
+    let mut without_value = 0usize;
+    let values: Vec<Value> = codes
         .iter()
-        .zip(codes.iter().zip(&names))
-        .map(|(f, (code, name))| {
-            let value = if let Some(v) = values.get(code.as_str()) {
+        .map(|code| {
+            if let Some(v) = by_code.get(code.as_str()) {
                 matched.insert(code.as_str());
                 *v
             } else {
                 without_value += 1;
                 Value::Missing
-            };
-            MapUnit { code: code.as_str(), name: name.as_str(), geometry: &f.geometry, value }
+            }
         })
         .collect();
-    let mut unmatched: Vec<&str> = values.keys().copied().filter(|c| !matched.contains(c)).collect();
+    let mut unmatched: Vec<&str> = by_code.keys().copied().filter(|c| !matched.contains(c)).collect();
     if !unmatched.is_empty() {
         unmatched.sort_unstable();
         let shown = unmatched.iter().take(20).copied().collect::<Vec<_>>().join(", ");
@@ -136,43 +215,13 @@ fn build(args: &QuickMapRequest) -> Result<QuickMap, String> {
     if without_value > 0 {
         warnings.push(format!("{without_value} entité(s) sans valeur dans le CSV (« donnée manquante »)"));
     }
-    let symbolisation = if args.circles {
-        Symbolisation::Circles
-    } else {
-        let method = &args.method;
-        let numbers: Vec<f64> = units.iter().filter_map(|u| u.value.number()).collect();
-        let classification = classify::classify(&numbers, method, args.classes).map_err(|e| e.to_string())?;
-        let name = args.palette.clone().unwrap_or_else(|| palette::DEFAULT_SEQUENTIAL.to_owned());
-        let colors = palette::palette(&name)
-            .and_then(|p| p.colors(classification.n_classes()))
-            .ok_or_else(|| format!("palette « {name} » inconnue ou sans {} classes", classification.n_classes()))?;
-        Symbolisation::Choropleth { classification, colors }
-    };
     let level = match &args.level {
         Some(name) => {
             Level::parse(name, std::slice::from_ref(name)).ok_or_else(|| format!("niveau « {name} » inconnu"))?
         }
         None => detect_level(&layer.fields).unwrap_or(Level::Custom("unites".into())),
     };
-    let spec = MapSpec {
-        title: args.title.clone().unwrap_or_else(|| args.value.clone()),
-        subtitle: String::new(),
-        source: args.source.clone().unwrap_or_default(),
-        unit: String::new(),
-        decimals: decimals_of(units.iter().filter_map(|u| u.value.number())),
-        units,
-        borders: Vec::new(),
-        outline: None,
-        symbolisation,
-        units_layer: portrait::layer_id(&level),
-        units_label: portrait::layer_label(&level, args.lang),
-        width_mm: 180.0,
-        height_mm: 170.0,
-        lang: args.lang,
-    };
-    let data = data_table(&spec);
-    let figure = map_figure(&spec);
-    Ok(QuickMap { figure, data, warnings })
+    Ok(QuickMapData { source: args.clone(), layer, codes, names, values, level, warnings })
 }
 
 /// Code, name and value of every unit.
