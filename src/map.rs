@@ -157,6 +157,30 @@ fn value_label(value: Value, decimals: usize, unit: &str, lang: Lang) -> String 
     }
 }
 
+/// The data behind a map, for CSV export: code, name, the year when given, value (secrecy applied).
+#[must_use]
+pub fn map_data(spec: &MapSpec<'_>, year: Option<i32>) -> crate::export::csv::CsvTable {
+    use crate::export::csv::{CsvCell, CsvTable};
+    let mut header = vec!["code", spec.lang.pick("nom", "name")];
+    if year.is_some() {
+        header.push(spec.lang.pick("annee", "year"));
+    }
+    header.push(spec.lang.pick("valeur", "value"));
+    CsvTable {
+        header: header.into_iter().map(String::from).collect(),
+        rows: spec
+            .units
+            .iter()
+            .map(|u| {
+                let mut row = vec![CsvCell::Text(u.code.to_owned()), CsvCell::Text(u.name.to_owned())];
+                row.extend(year.map(|y| CsvCell::Integer(i64::from(y))));
+                row.push(CsvCell::Value { value: u.value, decimals: spec.decimals });
+                row
+            })
+            .collect(),
+    }
+}
+
 /// Builds the map.
 #[must_use]
 pub fn map_figure(spec: &MapSpec<'_>) -> Figure {

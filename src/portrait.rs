@@ -664,25 +664,7 @@ impl<'a> Builder<'a> {
             lang: self.lang,
         };
         let figure = map::map_figure(&spec);
-        let header = match self.lang {
-            Lang::Fr => ["code", "nom", "annee", "valeur"],
-            Lang::En => ["code", "name", "year", "value"],
-        };
-        let data = CsvTable {
-            header: header.map(String::from).to_vec(),
-            rows: spec
-                .units
-                .iter()
-                .map(|u| {
-                    vec![
-                        CsvCell::Text(u.code.to_owned()),
-                        CsvCell::Text(u.name.to_owned()),
-                        CsvCell::Integer(i64::from(year)),
-                        CsvCell::Value { value: u.value, decimals: usize::from(indicator.decimals) },
-                    ]
-                })
-                .collect(),
-        };
+        let data = map::map_data(&spec, Some(year));
         Ok(Illustration { slug: format!("carte-{}", indicator.id), title, figure, data })
     }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::boundary::{self, Crs, LoadOptions};
 use crate::classify::{self, Method};
 use crate::code::Level;
-use crate::export::csv::{CsvCell, CsvTable};
+use crate::export::csv::CsvTable;
 use crate::figure::Figure;
 use crate::map::{MapSpec, MapUnit, Symbolisation, map_figure};
 use crate::palette;
@@ -159,7 +159,7 @@ impl QuickMapData {
             height_mm: 170.0,
             lang: args.lang,
         };
-        let data = data_table(&spec);
+        let data = crate::map::map_data(&spec, None);
         let figure = map_figure(&spec);
         Ok(QuickMap { figure, data, warnings: self.warnings.clone() })
     }
@@ -222,24 +222,6 @@ fn load(args: &QuickMapRequest) -> Result<QuickMapData, String> {
         None => detect_level(&layer.fields).unwrap_or(Level::Custom("unites".into())),
     };
     Ok(QuickMapData { source: args.clone(), layer, codes, names, values, level, warnings })
-}
-
-/// Code, name and value of every unit.
-fn data_table(spec: &MapSpec<'_>) -> CsvTable {
-    CsvTable {
-        header: ["code", spec.lang.pick("nom", "name"), spec.lang.pick("valeur", "value")].map(String::from).to_vec(),
-        rows: spec
-            .units
-            .iter()
-            .map(|u| {
-                vec![
-                    CsvCell::Text(u.code.to_owned()),
-                    CsvCell::Text(u.name.to_owned()),
-                    CsvCell::Value { value: u.value, decimals: spec.decimals },
-                ]
-            })
-            .collect(),
-    }
 }
 
 /// Reads a CSV's values by code; a cell that is not a number is an error naming its line.

@@ -43,6 +43,32 @@ fn amiens_metropole() -> TerritoryRef {
     TerritoryRef::new(Level::Epci, "248000531")
 }
 
+/// Hovers the focused map on a grid until a tooltip names `name`; the position found.
+fn find_on_map(h: &mut Harness<'static, IndicartoApp>, name: &str) -> egui::Pos2 {
+    for y in (60..880).step_by(6) {
+        for x in (330..1390).step_by(6) {
+            let p = egui::Pos2::new(x as f32, y as f32);
+            h.hover_at(p);
+            h.run();
+            if h.query_by_label(name).is_some() {
+                return p;
+            }
+        }
+    }
+    panic!("no tooltip names {name} anywhere over the map");
+}
+
+/// A click with modifiers at a position.
+fn click_at(h: &mut Harness<'static, IndicartoApp>, at: egui::Pos2, modifiers: egui::Modifiers) {
+    for pressed in [true, false] {
+        h.event_modifiers(
+            egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed, modifiers },
+            modifiers,
+        );
+    }
+    h.run();
+}
+
 #[test]
 fn search_pick_an_epci_and_add_a_comparison_zone() {
     let mut h = harness(app());
@@ -122,35 +148,11 @@ fn hovering_a_map_unit_shows_its_value_and_clicking_makes_it_the_territory() {
     let (code, name) =
         figure.tags().find(|t| t.code == "80021").map(|t| (t.code.clone(), t.name.clone())).expect("Amiens on the map");
     // Probe the focused view for the pixel where Amiens lies.
-    let mut found = None;
-    'scan: for y in (60..880).step_by(6) {
-        for x in (330..1390).step_by(6) {
-            let p = egui::Pos2::new(x as f32, y as f32);
-            h.hover_at(p);
-            h.run();
-            if h.query_by_label(&name).is_some() {
-                found = Some(p);
-                break 'scan;
-            }
-        }
-    }
-    let at = found.expect("a tooltip naming Amiens somewhere over the map");
+    let at = find_on_map(&mut h, &name);
     assert!(h.query_by_label_contains("clic : en faire le territoire").is_some());
     h.hover_at(at);
     h.run();
-    h.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: egui::Modifiers::NONE,
-    });
-    h.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: egui::Modifiers::NONE,
-    });
-    h.run();
+    click_at(&mut h, at, egui::Modifiers::NONE);
     assert_eq!(territory(&h), TerritoryRef::new(Level::Commune, &code));
 }
 
@@ -446,29 +448,8 @@ fn shift_click_on_a_map_unit_adds_it_to_the_zone_being_made() {
     let mut h = harness(a);
     h.state_mut().view = View::Focus(index);
     h.run();
-    let mut found = None;
-    'scan: for y in (60..880).step_by(8) {
-        for x in (330..1390).step_by(8) {
-            let p = egui::Pos2::new(x as f32, y as f32);
-            h.hover_at(p);
-            h.run();
-            if h.query_by_label("Amiens").is_some() {
-                found = Some(p);
-                break 'scan;
-            }
-        }
-    }
-    let at = found.expect("Amiens on the map");
-    let shift = egui::Modifiers::SHIFT;
-    h.event_modifiers(
-        egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed: true, modifiers: shift },
-        shift,
-    );
-    h.event_modifiers(
-        egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed: false, modifiers: shift },
-        shift,
-    );
-    h.run();
+    let at = find_on_map(&mut h, "Amiens");
+    click_at(&mut h, at, egui::Modifiers::SHIFT);
     assert_eq!(h.state().zone_members, [TerritoryRef::new(Level::Commune, "80021")]);
     assert_eq!(territory(&h), amiens_metropole(), "Shift+click does not change the territory");
 }
