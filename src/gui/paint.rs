@@ -307,25 +307,38 @@ struct Builder<'c> {
     crowded: bool,
     step: f32,
     items: Vec<Item>,
-    mesh: Mesh,
+    /// Triangles of the mesh being gathered, with their colour; copied once, at the exact size,
+    /// when a text or the end of the figure closes it (growing a mesh of France's communes by
+    /// doubling cost more than copying it).
+    pending: Vec<(Arc<Triangles>, Color32)>,
     triangles: usize,
 }
 
 impl Builder<'_> {
-    fn push(&mut self, triangles: &Triangles, color: Color32) {
-        let base = self.mesh.vertices.len() as u32;
-        self.mesh.vertices.extend(triangles.positions.iter().map(|&pos| Vertex {
-            pos,
-            uv: egui::epaint::WHITE_UV,
-            color,
-        }));
-        self.mesh.indices.extend(triangles.indices.iter().map(|i| base + i));
+    fn push(&mut self, triangles: Arc<Triangles>, color: Color32) {
         self.triangles += triangles.indices.len() / 3;
+        self.pending.push((triangles, color));
     }
 
     fn flush(&mut self) {
-        if !self.mesh.is_empty() {
-            self.items.push(Item::Mesh(Arc::new(std::mem::take(&mut self.mesh)), std::sync::OnceLock::new()));
+        if self.pending.is_empty() {
+            return;
+        }
+        let vertices = self.pending.iter().map(|(t, _)| t.positions.len()).sum();
+        let indices = self.pending.iter().map(|(t, _)| t.indices.len()).sum();
+        let mut mesh =
+            Mesh { vertices: Vec::with_capacity(vertices), indices: Vec::with_capacity(indices), ..Mesh::default() };
+        for (triangles, color) in self.pending.drain(..) {
+            let base = mesh.vertices.len() as u32;
+            mesh.vertices.extend(triangles.positions.iter().map(|&pos| Vertex {
+                pos,
+                uv: egui::epaint::WHITE_UV,
+                color,
+            }));
+            mesh.indices.extend(triangles.indices.iter().map(|i| base + i));
+        }
+        if !mesh.is_empty() {
+            self.items.push(Item::Mesh(Arc::new(mesh), std::sync::OnceLock::new()));
         }
     }
 
@@ -339,8 +352,9 @@ impl Builder<'_> {
         if let Some(fill) = fill_color(style.fill) {
             let key = geometry_key(kind, rings, f64::from(self.step));
             let triangles = self.cache.get_or(key, || fill_triangles(rings, step));
-            self.push(&triangles, fill);
-            known = triangles.bounds;
+            let known_bounds = triangles.bounds;
+            self.push(triangles, fill);
+            known = known_bounds;
         }
         if let Some(stroke) = &style.stroke
             && (!self.detail.drops_hairlines() || !self.crowded || stroke.width_mm >= HAIRLINE_MM)
@@ -356,7 +370,7 @@ impl Builder<'_> {
         if stroke.dash_mm.is_empty() {
             let key = geometry_key(if closed { 10 } else { 11 }, rings, stroke.width_mm + f64::from(step) * 1e3);
             let triangles = self.cache.get_or(key, || stroke_triangles(rings, closed, width, step));
-            self.push(&triangles, paint);
+            self.push(triangles, paint);
         } else {
             for ring in rings {
                 let mut points = ring.clone();
@@ -364,7 +378,7 @@ impl Builder<'_> {
                     points.push(*first);
                 }
                 let pieces = dashes(&points, &stroke.dash_mm);
-                self.push(&stroke_triangles(&pieces, false, width, step), paint);
+                self.push(Arc::new(stroke_triangles(&pieces, false, width, step)), paint);
             }
         }
     }
@@ -378,7 +392,7 @@ pub fn prepare(figure: &Figure, cache: &mut TessellationCache, detail: Detail) -
         crowded: false,
         step: detail.step_mm(),
         items: Vec::new(),
-        mesh: Mesh::default(),
+        pending: Vec::new(),
         triangles: 0,
     };
     let mut hits = Vec::new();
