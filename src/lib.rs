@@ -24,6 +24,7 @@ pub mod indicator;
 pub mod map;
 pub mod pack;
 pub mod palette;
+pub mod parallel;
 pub mod portrait;
 pub mod quickmap;
 pub mod table;

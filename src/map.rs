@@ -290,33 +290,37 @@ fn choropleth_layer(
 ) {
     counts.per_class = vec![0; classification.n_classes()];
     let border = Stroke::new(Rgb::WHITE, 0.08);
-    let layer = figure.layer(&spec.units_layer, &spec.units_label);
-    for unit in &spec.units {
-        let label = value_label(unit.value, spec.decimals, &spec.unit, spec.lang);
-        let (fill, class) = match unit.value {
-            Value::Available(v) => {
-                if let Some(c) = classification.class_of(v) {
-                    counts.per_class[c] += 1;
-                    (Fill::solid(colors.get(c).copied().unwrap_or(MISSING_GREY)), Some(c))
-                } else {
-                    counts.missing += 1;
-                    (Fill::solid(MISSING_GREY), None)
+    // France's 34,738 communes: projecting and labelling each unit is independent work.
+    let chunks = crate::parallel::map_ranges(spec.units.len(), 4096, |range| {
+        spec.units[range]
+            .iter()
+            .map(|unit| {
+                let class = unit.value.number().and_then(|v| classification.class_of(v));
+                let fill = match (unit.value, class) {
+                    (Value::Secret, _) => SECRET_HATCH,
+                    (_, Some(c)) => Fill::solid(colors.get(c).copied().unwrap_or(MISSING_GREY)),
+                    (_, None) => Fill::solid(MISSING_GREY),
+                };
+                let label = value_label(unit.value, spec.decimals, &spec.unit, spec.lang);
+                Mark::Path {
+                    rings: projection.rings(unit.geometry),
+                    style: Style { fill, stroke: Some(border.clone()) },
+                    tag: Some(tag_for(unit, label, class)),
                 }
-            }
-            Value::Missing => {
-                counts.missing += 1;
-                (Fill::solid(MISSING_GREY), None)
-            }
-            Value::Secret => {
-                counts.secret += 1;
-                (SECRET_HATCH, None)
-            }
-        };
-        layer.marks.push(Mark::Path {
-            rings: projection.rings(unit.geometry),
-            style: Style { fill, stroke: Some(border.clone()) },
-            tag: Some(tag_for(unit, label, class)),
-        });
+            })
+            .collect::<Vec<_>>()
+    });
+    for unit in &spec.units {
+        match (unit.value, unit.value.number().and_then(|v| classification.class_of(v))) {
+            (Value::Secret, _) => counts.secret += 1,
+            (_, Some(c)) => counts.per_class[c] += 1,
+            (_, None) => counts.missing += 1,
+        }
+    }
+    let layer = figure.layer(&spec.units_layer, &spec.units_label);
+    layer.marks.reserve(spec.units.len());
+    for chunk in chunks {
+        layer.marks.extend(chunk);
     }
 }
 

@@ -160,19 +160,7 @@ fn serialise_marks(
         }
         (text, warnings)
     };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    if marks.len() < 2 * PARALLEL_CHUNK || threads == 1 {
-        return vec![chunk(marks, ids)];
-    }
-    let size = marks.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = marks
-            .chunks(size)
-            .zip(ids.chunks(size))
-            .map(|(marks, ids)| scope.spawn(move || chunk(marks, ids)))
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
+    crate::parallel::map_ranges(marks.len(), PARALLEL_CHUNK, |range| chunk(&marks[range.clone()], &ids[range]))
 }
 
 fn mark_tag(mark: &Mark) -> Option<&Tag> {
