@@ -38,6 +38,15 @@ thread_local! {
     static UI_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Fr) };
 }
 
+/// The window's dialogs: centred under the toolbar, wide enough for a path, closed by their cross.
+fn dialog<'o>(title: &'static str, open: &'o mut bool) -> egui::Window<'o> {
+    egui::Window::new(title)
+        .open(open)
+        .collapsible(false)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+        .min_width(560.0)
+}
+
 /// What a « Parcourir… » button asks the platform's file dialog for.
 #[derive(Clone, Copy)]
 enum Pick {
@@ -974,55 +983,49 @@ impl IndicartoApp {
             View::Focus(i) => Some(i),
             View::Portrait => None,
         };
-        egui::Window::new(tr("Exporter", "Export"))
-            .open(&mut open)
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
-            .min_width(560.0)
-            .resizable(false)
-            .show(ctx, |ui| {
-                let label = ui.label(tr("Dossier d'export", "Export folder"));
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
-                    browse_ui(ui, &mut draft.dir, Pick::Folder);
-                });
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut draft.svg, tr("SVG (Inkscape, Illustrator)", "SVG (Inkscape, Illustrator)"));
-                    ui.checkbox(&mut draft.csv, "CSV");
-                    ui.checkbox(&mut draft.pdf, "PDF");
-                });
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut draft.png, "PNG");
-                    ui.add_enabled(draft.png, egui::DragValue::new(&mut draft.dpi).range(72..=600).suffix(" dpi"));
-                });
-                ui.checkbox(&mut draft.portrait_pdf, tr("Un PDF de tout le portrait", "One PDF of the whole portrait"));
-                ui.checkbox(
-                    &mut draft.international,
-                    tr("CSV international (« , » et « . »)", "International CSV (“,” and “.”)"),
-                );
-                ui.separator();
-                let request = |only: Option<usize>| ExportRequest {
-                    dir: PathBuf::from(draft.dir.trim()),
-                    formats: draft.formats(),
-                    portrait_pdf: draft.portrait_pdf && only.is_none(),
-                    csv_style: if draft.international { CsvStyle::International } else { CsvStyle::French },
-                    only,
-                };
-                ui.horizontal(|ui| {
-                    if ui.button(tr("Exporter le portrait", "Export the portrait")).clicked() {
-                        actions.push(Action::Export(request(None)));
-                        close = true;
-                    }
-                    if let Some(i) = focused
-                        && ui.button(tr("Exporter la figure affichée", "Export the figure shown")).clicked()
-                    {
-                        actions.push(Action::Export(request(Some(i))));
-                        close = true;
-                    }
-                });
-                ui.separator();
-                self.batch_ui(ui, &mut draft, &levels, actions);
+        dialog(tr("Exporter", "Export"), &mut open).resizable(false).show(ctx, |ui| {
+            let label = ui.label(tr("Dossier d'export", "Export folder"));
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut draft.dir).desired_width(420.0)).labelled_by(label.id);
+                browse_ui(ui, &mut draft.dir, Pick::Folder);
             });
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut draft.svg, tr("SVG (Inkscape, Illustrator)", "SVG (Inkscape, Illustrator)"));
+                ui.checkbox(&mut draft.csv, "CSV");
+                ui.checkbox(&mut draft.pdf, "PDF");
+            });
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut draft.png, "PNG");
+                ui.add_enabled(draft.png, egui::DragValue::new(&mut draft.dpi).range(72..=600).suffix(" dpi"));
+            });
+            ui.checkbox(&mut draft.portrait_pdf, tr("Un PDF de tout le portrait", "One PDF of the whole portrait"));
+            ui.checkbox(
+                &mut draft.international,
+                tr("CSV international (« , » et « . »)", "International CSV (“,” and “.”)"),
+            );
+            ui.separator();
+            let request = |only: Option<usize>| ExportRequest {
+                dir: PathBuf::from(draft.dir.trim()),
+                formats: draft.formats(),
+                portrait_pdf: draft.portrait_pdf && only.is_none(),
+                csv_style: if draft.international { CsvStyle::International } else { CsvStyle::French },
+                only,
+            };
+            ui.horizontal(|ui| {
+                if ui.button(tr("Exporter le portrait", "Export the portrait")).clicked() {
+                    actions.push(Action::Export(request(None)));
+                    close = true;
+                }
+                if let Some(i) = focused
+                    && ui.button(tr("Exporter la figure affichée", "Export the figure shown")).clicked()
+                {
+                    actions.push(Action::Export(request(Some(i))));
+                    close = true;
+                }
+            });
+            ui.separator();
+            self.batch_ui(ui, &mut draft, &levels, actions);
+        });
         if open && !close {
             self.export = Some(draft);
         }
@@ -1032,32 +1035,27 @@ impl IndicartoApp {
         let Some(mut path) = self.open_dialog.take() else { return };
         let mut open = true;
         let mut done = false;
-        egui::Window::new(tr("Ouvrir un pack", "Open a pack"))
-            .open(&mut open)
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
-            .min_width(560.0)
-            .show(ctx, |ui| {
-                let label = ui.label(tr("Dossier du pack (ou son pack.toml)", "Pack folder (or its pack.toml)"));
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
-                    browse_ui(ui, &mut path, Pick::Folder);
-                });
-                if ui.button(tr("Ouvrir", "Open")).clicked() {
-                    actions.push(Action::OpenPack(PathBuf::from(path.trim())));
-                    done = true;
-                }
-                if !self.settings.recent.is_empty() {
-                    ui.separator();
-                    ui.label(tr("Récents", "Recent"));
-                    for recent in &self.settings.recent {
-                        if ui.button(recent.display().to_string()).clicked() {
-                            actions.push(Action::OpenPack(recent.clone()));
-                            done = true;
-                        }
+        dialog(tr("Ouvrir un pack", "Open a pack"), &mut open).show(ctx, |ui| {
+            let label = ui.label(tr("Dossier du pack (ou son pack.toml)", "Pack folder (or its pack.toml)"));
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
+                browse_ui(ui, &mut path, Pick::Folder);
+            });
+            if ui.button(tr("Ouvrir", "Open")).clicked() {
+                actions.push(Action::OpenPack(PathBuf::from(path.trim())));
+                done = true;
+            }
+            if !self.settings.recent.is_empty() {
+                ui.separator();
+                ui.label(tr("Récents", "Recent"));
+                for recent in &self.settings.recent {
+                    if ui.button(recent.display().to_string()).clicked() {
+                        actions.push(Action::OpenPack(recent.clone()));
+                        done = true;
                     }
                 }
-            });
+            }
+        });
         if open && !done {
             self.open_dialog = Some(path);
         }
@@ -1070,73 +1068,65 @@ impl IndicartoApp {
         let mut open = true;
         let mut done = false;
         let options = self.state.draft().map(|d| d.options.clone()).unwrap_or_default();
-        egui::Window::new(tr("Carte rapide", "Quick map"))
-            .open(&mut open)
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
-            .min_width(560.0)
-            .show(ctx, |ui| {
-                egui::Grid::new("carte-rapide").num_columns(2).show(ui, |ui| {
-                    for (label, field, hint) in [
-                        (
-                            tr("Contours (.shp, .geojson)", "Boundaries (.shp, .geojson)"),
-                            &mut draft.boundaries,
-                            "communes.shp",
-                        ),
-                        (tr("Données (.csv)", "Data (.csv)"), &mut draft.data, "mes_donnees.csv"),
-                        (
-                            tr("Jointure (CODE ou CHAMP=COLONNE)", "Join (CODE or FIELD=COLUMN)"),
-                            &mut draft.join,
-                            "INSEE_COM=codgeo",
-                        ),
-                        (tr("Colonne des valeurs", "Value column"), &mut draft.value, "taux"),
-                    ] {
-                        let label = ui.label(label);
-                        ui.horizontal(|ui| {
-                            ui.add(egui::TextEdit::singleline(&mut *field).hint_text(hint).desired_width(360.0))
-                                .labelled_by(label.id);
-                            let pick = match hint {
-                                "communes.shp" => Some(Pick::Boundaries),
-                                "mes_donnees.csv" => Some(Pick::Csv),
-                                _ => None,
-                            };
-                            if let Some(pick) = pick {
-                                browse_ui(ui, field, pick);
-                            }
-                        });
-                        ui.end_row();
-                    }
-                });
-                ui.checkbox(
-                    &mut draft.circles,
-                    tr("Cercles proportionnels (effectifs)", "Proportional circles (counts)"),
-                );
-                ui.weak(tr(
-                    "Classification, palette et langue : celles du panneau « Cartes ».",
-                    "Classification, palette and language: those of the “Maps” panel.",
-                ));
-                let ready =
-                    [&draft.boundaries, &draft.data, &draft.join, &draft.value].iter().all(|f| !f.trim().is_empty());
-                if ui.add_enabled(ready, egui::Button::new(tr("Dessiner la carte", "Draw the map"))).clicked() {
-                    actions.push(Action::QuickMap(Box::new(crate::quickmap::QuickMapRequest {
-                        boundaries: PathBuf::from(draft.boundaries.trim()),
-                        level: None,
-                        data: PathBuf::from(draft.data.trim()),
-                        join: draft.join.trim().to_owned(),
-                        value: draft.value.trim().to_owned(),
-                        method: options.method.clone(),
-                        classes: options.classes,
-                        palette: Some(options.palette.clone()),
-                        circles: draft.circles,
-                        title: None,
-                        source: None,
-                        lang: options.lang,
-                        assume_crs: None,
-                    })));
-                    self.quick_last = draft.clone();
-                    done = true;
+        dialog(tr("Carte rapide", "Quick map"), &mut open).show(ctx, |ui| {
+            egui::Grid::new("carte-rapide").num_columns(2).show(ui, |ui| {
+                for (label, field, hint) in [
+                    (
+                        tr("Contours (.shp, .geojson)", "Boundaries (.shp, .geojson)"),
+                        &mut draft.boundaries,
+                        "communes.shp",
+                    ),
+                    (tr("Données (.csv)", "Data (.csv)"), &mut draft.data, "mes_donnees.csv"),
+                    (
+                        tr("Jointure (CODE ou CHAMP=COLONNE)", "Join (CODE or FIELD=COLUMN)"),
+                        &mut draft.join,
+                        "INSEE_COM=codgeo",
+                    ),
+                    (tr("Colonne des valeurs", "Value column"), &mut draft.value, "taux"),
+                ] {
+                    let label = ui.label(label);
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut *field).hint_text(hint).desired_width(360.0))
+                            .labelled_by(label.id);
+                        let pick = match hint {
+                            "communes.shp" => Some(Pick::Boundaries),
+                            "mes_donnees.csv" => Some(Pick::Csv),
+                            _ => None,
+                        };
+                        if let Some(pick) = pick {
+                            browse_ui(ui, field, pick);
+                        }
+                    });
+                    ui.end_row();
                 }
             });
+            ui.checkbox(&mut draft.circles, tr("Cercles proportionnels (effectifs)", "Proportional circles (counts)"));
+            ui.weak(tr(
+                "Classification, palette et langue : celles du panneau « Cartes ».",
+                "Classification, palette and language: those of the “Maps” panel.",
+            ));
+            let ready =
+                [&draft.boundaries, &draft.data, &draft.join, &draft.value].iter().all(|f| !f.trim().is_empty());
+            if ui.add_enabled(ready, egui::Button::new(tr("Dessiner la carte", "Draw the map"))).clicked() {
+                actions.push(Action::QuickMap(Box::new(crate::quickmap::QuickMapRequest {
+                    boundaries: PathBuf::from(draft.boundaries.trim()),
+                    level: None,
+                    data: PathBuf::from(draft.data.trim()),
+                    join: draft.join.trim().to_owned(),
+                    value: draft.value.trim().to_owned(),
+                    method: options.method.clone(),
+                    classes: options.classes,
+                    palette: Some(options.palette.clone()),
+                    circles: draft.circles,
+                    title: None,
+                    source: None,
+                    lang: options.lang,
+                    assume_crs: None,
+                })));
+                self.quick_last = draft.clone();
+                done = true;
+            }
+        });
         if open && !done {
             self.quick_dialog = Some(draft);
         }
@@ -1245,11 +1235,7 @@ impl IndicartoApp {
         let Some(mut path) = self.project_dialog.take() else { return };
         let mut open = true;
         let mut done = false;
-        egui::Window::new(tr("Projet", "Project"))
-            .open(&mut open)
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
-            .min_width(560.0)
+        dialog(tr("Projet", "Project"), &mut open)
             .show(ctx, |ui| {
                 ui.label(tr("Le territoire, les zones de comparaison, le modèle, l'année et les réglages des cartes, avec le pack utilisé.", "The territory, comparison zones, template, year and map settings, with the pack used."));
                 let label = ui.label(tr("Fichier de projet", "Project file"));
