@@ -181,11 +181,51 @@ pub fn map_data(spec: &MapSpec<'_>, year: Option<i32>) -> crate::export::csv::Cs
     }
 }
 
+const MARGIN: f64 = 8.0;
+const LEGEND_WIDTH: f64 = 52.0;
+/// Top of the map frame and of the legend, in millimetres.
+const FRAME_TOP: f64 = 22.0;
+
+/// Re-colours a choropleth built by [`map_figure`] for a new classification or palette of the same
+/// units: fills, classes in the tags and the legend change, the geometry is kept. Returns `false`
+/// (figure untouched) when the figure does not hold these units as a choropleth; then build it
+/// again. The result equals what [`map_figure`] builds for `spec`, faster: projecting France's
+/// communes again is most of a rebuild.
+pub fn restyle(figure: &mut Figure, spec: &MapSpec<'_>) -> bool {
+    let Symbolisation::Choropleth { classification, colors } = &spec.symbolisation else { return false };
+    let Some(index) = figure.layers.iter().position(|l| l.id == spec.units_layer) else { return false };
+    let marks = &figure.layers[index].marks;
+    let same_units = marks.len() == spec.units.len()
+        && marks.iter().zip(&spec.units).all(|(m, u)| matches!(m, Mark::Path { tag: Some(t), .. } if t.code == u.code));
+    if !same_units || figure.lang != spec.lang || figure.title != spec.title {
+        return false;
+    }
+    let mut counts = Counts { per_class: vec![0; classification.n_classes()], ..Counts::default() };
+    for (mark, unit) in figure.layers[index].marks.iter_mut().zip(&spec.units) {
+        let Mark::Path { style, tag: Some(tag), .. } = mark else { continue };
+        let class = unit.value.number().and_then(|v| classification.class_of(v));
+        style.fill = match (unit.value, class) {
+            (Value::Secret, _) => SECRET_HATCH,
+            (_, Some(c)) => Fill::solid(colors.get(c).copied().unwrap_or(MISSING_GREY)),
+            (_, None) => Fill::solid(MISSING_GREY),
+        };
+        tag.class = class;
+        match (unit.value, class) {
+            (Value::Secret, _) => counts.secret += 1,
+            (_, Some(c)) => counts.per_class[c] += 1,
+            (_, None) => counts.missing += 1,
+        }
+    }
+    if let Some(legend) = figure.layers.iter_mut().find(|l| l.id == "legend") {
+        legend.marks.clear();
+    }
+    legend_layer(figure, spec, &counts, spec.width_mm - MARGIN - LEGEND_WIDTH, FRAME_TOP);
+    true
+}
+
 /// Builds the map.
 #[must_use]
 pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
-    const MARGIN: f64 = 8.0;
-    const LEGEND_WIDTH: f64 = 52.0;
     let lang = spec.lang;
     let mut figure = Figure::new(spec.width_mm, spec.height_mm, &spec.title);
     figure.lang = lang;
@@ -194,9 +234,9 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
     let sources_height = source_lines.len() as f64 * 3.0 + 2.0;
     let frame = Frame {
         x: MARGIN,
-        y: 22.0,
+        y: FRAME_TOP,
         width: spec.width_mm - 2.0 * MARGIN - LEGEND_WIDTH - 4.0,
-        height: spec.height_mm - 22.0 - MARGIN - sources_height,
+        height: spec.height_mm - FRAME_TOP - MARGIN - sources_height,
     };
     let extent = spec
         .units
@@ -604,6 +644,28 @@ mod tests {
         let values: Vec<f64> = VALUES.iter().filter_map(|v| v.number()).collect();
         let classification = classify(&values, &Method::EqualInterval, 3).unwrap();
         Symbolisation::Choropleth { classification, colors: vec![Rgb(1, 1, 1), Rgb(2, 2, 2), Rgb(3, 3, 3)] }
+    }
+
+    #[test]
+    fn restyling_gives_the_figure_a_rebuild_would_give() {
+        let geometries = geometries();
+        let values: Vec<f64> = VALUES.iter().filter_map(|v| v.number()).collect();
+        let before = spec(&geometries, choropleth(), "hab./km²", Lang::Fr);
+        let classification = classify(&values, &Method::Quantile, 4).unwrap();
+        let colors = crate::palette::palette("RdYlBu").unwrap().colors(4).unwrap();
+        let after = spec(&geometries, Symbolisation::Choropleth { classification, colors }, "hab./km²", Lang::Fr);
+        let mut figure = map_figure(&before);
+        assert!(restyle(&mut figure, &after));
+        assert_eq!(figure, map_figure(&after), "same as built from scratch");
+        // Other units, circles or another language: refused, the figure untouched.
+        let circles = spec(&geometries, Symbolisation::Circles, "hab./km²", Lang::Fr);
+        let english = spec(&geometries, choropleth(), "hab./km²", Lang::En);
+        let fewer = spec(&geometries[..5], choropleth(), "hab./km²", Lang::Fr);
+        for other in [circles, english, fewer] {
+            let mut kept = map_figure(&before);
+            assert!(!restyle(&mut kept, &other));
+            assert_eq!(kept, map_figure(&before));
+        }
     }
 
     fn texts(figure: &Figure) -> Vec<String> {

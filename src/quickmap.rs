@@ -115,8 +115,7 @@ impl QuickMapData {
             && s.assume_crs == request.assume_crs
     }
 
-    /// Draws the map with the request's symbolisation, title and language.
-    pub fn draw(&self, args: &QuickMapRequest) -> Result<QuickMap, QuickMapError> {
+    fn spec(&self, args: &QuickMapRequest) -> Result<MapSpec<'_>, QuickMapError> {
         let units: Vec<MapUnit<'_>> = self
             .layer
             .features
@@ -159,9 +158,21 @@ impl QuickMapData {
             height_mm: 170.0,
             lang: args.lang,
         };
+        Ok(spec)
+    }
+
+    /// Draws the map with the request's symbolisation, title and language.
+    pub fn draw(&self, args: &QuickMapRequest) -> Result<QuickMap, QuickMapError> {
+        let spec = self.spec(args)?;
         let data = crate::map::map_data(&spec, None);
         let figure = map_figure(&spec);
         Ok(QuickMap { figure, data, warnings: self.warnings.clone() })
+    }
+
+    /// Re-colours a map this data drew for a new classification or palette (see
+    /// [`crate::map::restyle`]); `Ok(false)` when the change needs a new drawing.
+    pub fn restyle(&self, figure: &mut Figure, args: &QuickMapRequest) -> Result<bool, QuickMapError> {
+        Ok(crate::map::restyle(figure, &self.spec(args)?))
     }
 }
 
