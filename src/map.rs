@@ -668,21 +668,6 @@ mod tests {
         }
     }
 
-    fn texts(figure: &Figure) -> Vec<String> {
-        let mut out: Vec<String> = figure
-            .layers
-            .iter()
-            .flat_map(|l| &l.marks)
-            .filter_map(|m| match m {
-                Mark::Text { text, .. } => Some(text.clone()),
-                _ => None,
-            })
-            .collect();
-        out.extend(figure.layers.iter().map(|l| l.label.clone()));
-        out.extend(figure.tags().map(|t| t.label.clone()));
-        out
-    }
-
     fn layer_ids(figure: &Figure) -> Vec<&str> {
         figure.layers.iter().map(|l| l.id.as_str()).collect()
     }
@@ -713,7 +698,7 @@ mod tests {
             assert_eq!(layer_ids(&french), layer_ids(&english));
             let codes = |f: &Figure| f.tags().map(|t| (t.code.clone(), t.status, t.value.clone())).collect::<Vec<_>>();
             assert_eq!(codes(&french), codes(&english));
-            let texts = texts(&english);
+            let texts = english.visible_texts();
             for text in &texts {
                 for word in FRENCH_WORDS {
                     assert!(!text.contains(word), "« {word} » in « {text} »");
@@ -727,7 +712,7 @@ mod tests {
             // Secret units have no circle, hence no tooltip, on a circle map.
             assert_eq!(texts.contains(&"statistical secrecy".to_owned()), !circles, "{texts:?}");
             assert_eq!(texts.contains(&"no data".to_owned()), !circles, "{texts:?}");
-            let french_texts = self::texts(&french);
+            let french_texts = french.visible_texts();
             assert!(french_texts.contains(&"Secret statistique  (1)".to_owned()), "{french_texts:?}");
             assert!(french_texts.contains(&"Légende".to_owned()));
         }
@@ -736,18 +721,18 @@ mod tests {
     #[test]
     fn english_legend_and_labels_write_numbers_the_english_way() {
         let geometries = geometries();
-        let english = texts(&map_figure(&spec(&geometries, choropleth(), "hab./km²", Lang::En)));
+        let english = map_figure(&spec(&geometries, choropleth(), "hab./km²", Lang::En)).visible_texts();
         assert!(english.contains(&"In hab./km²".to_owned()), "{english:?}");
         assert!(english.contains(&"Method: Equal intervals".to_owned()), "{english:?}");
         assert!(english.contains(&"12,345.6 hab./km²".to_owned()), "tooltip: {english:?}");
         assert!(english.iter().any(|t| t.starts_with("[503.2") && t.contains(" – ")), "{english:?}");
         assert!(english.iter().any(|t| t.starts_with('(') && t.contains("12,345.6]")), "{english:?}");
-        let french = texts(&map_figure(&spec(&geometries, choropleth(), "hab./km²", Lang::Fr)));
+        let french = map_figure(&spec(&geometries, choropleth(), "hab./km²", Lang::Fr)).visible_texts();
         assert!(french.contains(&"En hab./km²".to_owned()), "{french:?}");
         assert!(french.contains(&"Méthode : Intervalles égaux".to_owned()), "{french:?}");
         assert!(french.contains(&"12\u{202f}345,6 hab./km²".to_owned()), "{french:?}");
         assert!(french.iter().any(|t| t.starts_with(']') && t.contains("12\u{202f}345,6]")), "{french:?}");
-        let circles = texts(&map_figure(&spec(&geometries, Symbolisation::Circles, "", Lang::En)));
+        let circles = map_figure(&spec(&geometries, Symbolisation::Circles, "", Lang::En)).visible_texts();
         assert!(circles.contains(&"Values".to_owned()) && circles.contains(&"10,000.0".to_owned()), "{circles:?}");
         assert!(circles.iter().any(|t| t.ends_with(" km")), "{circles:?}");
     }
@@ -762,6 +747,6 @@ mod tests {
             ..spec(&geometries, choropleth(), "", Lang::En)
         };
         let figure = map_figure(&empty);
-        assert!(texts(&figure).contains(&"No territory to map".to_owned()));
+        assert!(figure.visible_texts().contains(&"No territory to map".to_owned()));
     }
 }

@@ -124,24 +124,6 @@ fn map_of_a_commune_draws_the_borders_of_its_region_only() {
     assert_eq!(communes.marks.len(), 3782);
 }
 
-/// The texts of a figure a reader or a designer sees: text marks, layer labels, tooltips (territory
-/// names in tags left out: a commune may be called L'Échelle-Saint-Aurin).
-fn visible_texts(figure: &indicarto::figure::Figure) -> Vec<String> {
-    use indicarto::figure::Mark;
-    let mut out: Vec<String> = figure
-        .layers
-        .iter()
-        .flat_map(|l| &l.marks)
-        .filter_map(|m| match m {
-            Mark::Text { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
-    out.extend(figure.layers.iter().map(|l| l.label.clone()));
-    out.extend(figure.tags().map(|t| t.label.clone()));
-    out
-}
-
 /// Texts that only Indicarto's French wording writes (the sample pack's own labels, units and sources
 /// are French and stay so in an English portrait).
 const FRENCH_WORDING: [&str; 22] = [
@@ -185,14 +167,14 @@ fn an_english_portrait_has_english_texts_and_the_same_files_and_layers() {
                 let ids = |i: &portrait::Illustration| i.figure.layers.iter().map(|l| l.id.clone()).collect::<Vec<_>>();
                 assert_eq!(ids(fr), ids(en), "{}", en.slug);
                 assert_eq!(fr.data.rows.len(), en.data.rows.len(), "{}", en.slug);
-                for text in visible_texts(&en.figure).iter().chain(&en.data.header) {
+                for text in en.figure.visible_texts().iter().chain(&en.data.header) {
                     for word in FRENCH_WORDING {
                         assert!(!text.contains(word), "{}: « {word} » in « {text} »", en.slug);
                     }
                 }
-                let french_texts = visible_texts(&fr.figure);
+                let french_texts = fr.figure.visible_texts();
                 assert!(french_texts.iter().any(|t| t == "Titre"), "{}", fr.slug);
-                assert!(visible_texts(&en.figure).iter().any(|t| t == "Title"), "{}", en.slug);
+                assert!(en.figure.visible_texts().iter().any(|t| t == "Title"), "{}", en.slug);
             }
         }
     }
@@ -207,11 +189,11 @@ fn an_english_portrait_has_english_texts_and_the_same_files_and_layers() {
     assert_eq!(english[0].data.header[..4], ["indicator", "label", "unit", "year"]);
     assert_eq!(english[1].data.header, ["code", "name", "role", "year", "value"]);
     assert_eq!(english[4].data.header, ["code", "name", "year", "value"]);
-    let table = visible_texts(&english[0].figure);
+    let table = english[0].figure.visible_texts();
     for expected in ["Indicator", "Unit", "Year", "184,392", "68,350,798", "522.7", "-0.92"] {
         assert!(table.iter().any(|t| t == expected), "{expected} in {table:?}");
     }
-    let map = visible_texts(&english[4].figure);
+    let map = english[4].figure.visible_texts();
     assert!(map.iter().any(|t| t == "Method: Quantiles"), "{map:?}");
     assert!(map.iter().any(|t| t.starts_with("Statistical secrecy")), "{map:?}");
     assert!(map.iter().any(|t| t.starts_with("No data")), "{map:?}");

@@ -274,6 +274,24 @@ impl Figure {
         &mut self.layers[index]
     }
 
+    /// The texts a reader or a designer sees: text marks, layer labels (Inkscape's layer names) and
+    /// the labels of tagged marks (tooltips), in drawing order.
+    #[must_use]
+    pub fn visible_texts(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .layers
+            .iter()
+            .flat_map(|l| &l.marks)
+            .filter_map(|m| match m {
+                Mark::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        out.extend(self.layers.iter().map(|l| l.label.clone()));
+        out.extend(self.tags().map(|t| t.label.clone()));
+        out
+    }
+
     /// Every tag in the figure, in drawing order.
     pub fn tags(&self) -> impl Iterator<Item = &Tag> {
         self.layers.iter().flat_map(|l| l.marks.iter()).filter_map(|m| match m {

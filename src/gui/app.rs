@@ -164,6 +164,8 @@ pub struct IndicartoApp {
     settings: Settings,
     /// The search field.
     pub search: String,
+    /// The last search and its results, with the revision they were made at.
+    search_hits: Option<((String, u64), Vec<TerritoryRef>)>,
     /// The centre view.
     pub view: View,
     /// The export dialog, when open.
@@ -258,6 +260,7 @@ impl IndicartoApp {
             state,
             settings,
             search: String::new(),
+            search_hits: None,
             view: View::Portrait,
             export: None,
             open_dialog: None,
@@ -369,7 +372,7 @@ impl IndicartoApp {
             self.open_project_dialog();
         }
         if open {
-            self.open_dialog = Some(self.state.pack_path.display().to_string());
+            self.open_pack_dialog();
         }
         if export {
             self.open_export();
@@ -389,6 +392,10 @@ impl IndicartoApp {
         if let Some(path) = dropped.into_iter().next() {
             actions.push(Action::OpenPack(path));
         }
+    }
+
+    fn open_pack_dialog(&mut self) {
+        self.open_dialog = Some(self.state.pack_path.display().to_string());
     }
 
     fn open_export(&mut self) {
@@ -425,7 +432,7 @@ impl IndicartoApp {
                 ))
                 .clicked()
             {
-                self.open_dialog = Some(self.state.pack_path.display().to_string());
+                self.open_pack_dialog();
             }
             let can_export = !self.state.portrait().is_empty();
             if ui
@@ -550,7 +557,12 @@ impl IndicartoApp {
         }
         let mut zone_clicks = Vec::new();
         if !self.search.trim().is_empty() {
-            let hits = self.state.search(&self.search, 12);
+            // Searched when the text or the pack changes, not at every frame.
+            let key = (self.search.clone(), self.state.revision);
+            if self.search_hits.as_ref().is_none_or(|(k, _)| *k != key) {
+                self.search_hits = Some((key, self.state.search(&self.search, 12)));
+            }
+            let hits = self.search_hits.as_ref().map(|(_, h)| h.clone()).unwrap_or_default();
             if hits.is_empty() {
                 ui.weak(tr("Aucun territoire ne correspond.", "No territory matches."));
             }

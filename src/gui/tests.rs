@@ -43,6 +43,17 @@ fn amiens_metropole() -> TerritoryRef {
     TerritoryRef::new(Level::Epci, "248000531")
 }
 
+/// The window showing CA Amiens Métropole's first map enlarged, and that map's index.
+fn focused_map_of_amiens_metropole() -> (Harness<'static, IndicartoApp>, usize) {
+    let mut a = app();
+    a.apply(Action::SelectTerritory(amiens_metropole()));
+    let index = a.state.portrait().iter().position(|i| i.slug.contains("carte-")).expect("a map");
+    let mut h = harness(a);
+    h.state_mut().view = View::Focus(index);
+    h.run();
+    (h, index)
+}
+
 /// Hovers the focused map on a grid until a tooltip names `name`; the position found.
 fn find_on_map(h: &mut Harness<'static, IndicartoApp>, name: &str) -> egui::Pos2 {
     for y in (60..880).step_by(6) {
@@ -137,12 +148,7 @@ fn switching_template_and_classification_rebuilds_the_portrait() {
 
 #[test]
 fn hovering_a_map_unit_shows_its_value_and_clicking_makes_it_the_territory() {
-    let mut a = app();
-    a.apply(Action::SelectTerritory(amiens_metropole()));
-    let index = a.state.portrait().iter().position(|i| i.slug.contains("carte-")).expect("a map");
-    let mut h = harness(a);
-    h.state_mut().view = View::Focus(index);
-    h.run();
+    let (mut h, index) = focused_map_of_amiens_metropole();
     // Find a commune of the map and hover its interior: the figure's tags say where it is.
     let figure = h.state().state.portrait()[index].figure.clone();
     let (code, name) =
@@ -442,12 +448,7 @@ fn a_custom_zone_is_made_from_the_search_used_saved_in_a_project_and_removed() {
 
 #[test]
 fn shift_click_on_a_map_unit_adds_it_to_the_zone_being_made() {
-    let mut a = app();
-    a.apply(Action::SelectTerritory(amiens_metropole()));
-    let index = a.state.portrait().iter().position(|i| i.slug.contains("carte-")).expect("a map");
-    let mut h = harness(a);
-    h.state_mut().view = View::Focus(index);
-    h.run();
+    let (mut h, _) = focused_map_of_amiens_metropole();
     let at = find_on_map(&mut h, "Amiens");
     click_at(&mut h, at, egui::Modifiers::SHIFT);
     assert_eq!(h.state().zone_members, [TerritoryRef::new(Level::Commune, "80021")]);
