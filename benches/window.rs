@@ -92,6 +92,7 @@ fn spec<'a>(layer: &'a boundary::Layer, values: &[Value], method: &Method, class
         width_mm: 180.0,
         height_mm: 170.0,
         lang: Lang::Fr,
+        crs: None,
     }
 }
 

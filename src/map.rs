@@ -10,7 +10,7 @@
 use geo::{BoundingRect, InteriorPoint, MultiPolygon, Rect};
 
 use crate::classify::Classification;
-use crate::figure::{Anchor, Figure, Fill, Mark, Rgb, Stroke, Style, Tag};
+use crate::figure::{Anchor, Figure, Fill, Georeference, Mark, Rgb, Stroke, Style, Tag};
 use crate::text::{Lang, format_number};
 use crate::value::Value;
 
@@ -81,6 +81,8 @@ pub struct MapSpec<'a> {
     pub height_mm: f64,
     /// Language of the map's own texts (legend, scale bar, layer labels) and of its numbers.
     pub lang: Lang,
+    /// PROJ.4 definition of the units' coordinates, recorded in the figure's georeference.
+    pub crs: Option<String>,
 }
 
 /// Page layout of a map, in millimetres.
@@ -259,6 +261,13 @@ pub fn map_figure(spec: &MapSpec<'_>) -> Figure {
         return figure;
     };
     let projection = Projection::fit(extent, &frame);
+    figure.georeference = spec.crs.as_ref().map(|proj4| Georeference {
+        proj4: proj4.clone(),
+        scale: projection.scale,
+        ground: [projection.min_x, projection.max_y],
+        page: [projection.offset_x, projection.offset_y],
+        frame: [frame.x, frame.y, frame.width, frame.height],
+    });
 
     let mut counts = Counts::default();
     match &spec.symbolisation {
@@ -633,6 +642,7 @@ mod tests {
             width_mm: 180.0,
             height_mm: 160.0,
             lang,
+            crs: None,
         }
     }
 
@@ -735,6 +745,37 @@ mod tests {
         let circles = map_figure(&spec(&geometries, Symbolisation::Circles, "", Lang::En)).visible_texts();
         assert!(circles.contains(&"Values".to_owned()) && circles.contains(&"10,000.0".to_owned()), "{circles:?}");
         assert!(circles.iter().any(|t| t.ends_with(" km")), "{circles:?}");
+    }
+
+    /// The georeference a map records places the ground where the map drew it, inside the map frame.
+    #[test]
+    fn the_georeference_agrees_with_the_drawn_units() {
+        let geometries = geometries();
+        let proj4 = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000";
+        let mut spec = spec(&geometries, choropleth(), "", Lang::Fr);
+        assert!(map_figure(&spec).georeference.is_none(), "no CRS given, no georeference");
+        spec.crs = Some(proj4.to_owned());
+        let figure = map_figure(&spec);
+        let georeference = figure.georeference.clone().expect("a georeference");
+        assert_eq!(georeference.proj4, proj4);
+        let layer = figure.layers.iter().find(|l| l.id == "communes").expect("units layer");
+        for (geometry, mark) in geometries.iter().zip(&layer.marks) {
+            let Mark::Path { rings, .. } = mark else { panic!("a unit is a path") };
+            for (ground, page) in geometry.0[0].exterior().0.iter().zip(&rings[0]) {
+                let expected = georeference.to_page(ground.x, ground.y);
+                assert!((expected[0] - page[0]).abs() < 1e-9 && (expected[1] - page[1]).abs() < 1e-9);
+                let back = georeference.to_ground(page[0], page[1]);
+                assert!((back[0] - ground.x).abs() < 1e-6 && (back[1] - ground.y).abs() < 1e-6);
+                let [x, y, w, h] = georeference.frame;
+                assert!(
+                    page[0] >= x - 1e-9 && page[0] <= x + w + 1e-9 && page[1] >= y - 1e-9 && page[1] <= y + h + 1e-9
+                );
+            }
+        }
+        // North is up: a point 10 km north is higher on the page (smaller y), by 10 km at the map's scale.
+        let [_, y0] = georeference.to_page(0.0, 0.0);
+        let [_, y1] = georeference.to_page(0.0, 10_000.0);
+        assert!((y0 - y1 - 10_000.0 * georeference.scale).abs() < 1e-9);
     }
 
     #[test]

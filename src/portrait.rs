@@ -662,6 +662,7 @@ impl<'a> Builder<'a> {
             width_mm: 180.0,
             height_mm: 160.0,
             lang: self.lang,
+            crs: Some(self.pack.territories.crs.proj4().to_owned()),
         };
         let figure = map::map_figure(&spec);
         let data = map::map_data(&spec, Some(year));

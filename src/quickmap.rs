@@ -157,6 +157,7 @@ impl QuickMapData {
             width_mm: 180.0,
             height_mm: 170.0,
             lang: args.lang,
+            crs: Some(self.layer.crs.proj4().to_owned()),
         };
         Ok(spec)
     }

@@ -270,6 +270,12 @@ impl Crs {
     }
 
     /// A CRS from the application's own table, whose definitions are checked by the tests.
+    /// A CRS from a PROJ.4 definition this module wrote (a figure's georeference keeps it as text).
+    pub fn from_proj4(proj4: &str) -> Result<Crs, CrsError> {
+        let geographic = proj4.split_whitespace().any(|p| p == "+proj=longlat" || p == "+proj=latlong");
+        Crs::checked(proj4.to_owned(), None, proj4.to_owned(), geographic)
+    }
+
     fn known(name: impl Into<String>, epsg: u32, proj4: String, geographic: bool) -> Crs {
         let wgs84_greenwich = is_wgs84_greenwich(&proj4);
         Crs { name: name.into(), epsg: Some(epsg), proj4, geographic, wgs84_greenwich }

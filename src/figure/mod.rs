@@ -253,6 +253,39 @@ pub struct Figure {
     pub lang: Lang,
     /// Layers, drawn in order.
     pub layers: Vec<Layer>,
+    /// For a map: where its frame lies on the ground (lets the window draw a tile background under it).
+    pub georeference: Option<Georeference>,
+}
+
+/// Where a map's frame lies on the ground: page millimetres from projected coordinates, in the CRS given.
+///
+/// `page_x = page_x0 + (x - x0) · scale`, `page_y = page_y0 + (y0 - y) · scale` (the page's y goes down).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Georeference {
+    /// The CRS of the map's coordinates, as a PROJ.4 definition.
+    pub proj4: String,
+    /// Page millimetres per CRS unit.
+    pub scale: f64,
+    /// A ground point (CRS units)…
+    pub ground: [f64; 2],
+    /// …and where it is on the page (mm).
+    pub page: [f64; 2],
+    /// The map frame on the page (x, y, width, height in mm): legend, titles and sources lie outside it.
+    pub frame: [f64; 4],
+}
+
+impl Georeference {
+    /// Page millimetres of a ground point.
+    #[must_use]
+    pub fn to_page(&self, x: f64, y: f64) -> [f64; 2] {
+        [self.page[0] + (x - self.ground[0]) * self.scale, self.page[1] + (self.ground[1] - y) * self.scale]
+    }
+
+    /// Ground point of a page position.
+    #[must_use]
+    pub fn to_ground(&self, page_x: f64, page_y: f64) -> [f64; 2] {
+        [self.ground[0] + (page_x - self.page[0]) / self.scale, self.ground[1] - (page_y - self.page[1]) / self.scale]
+    }
 }
 
 /// Millimetres in a typographic point.
@@ -262,7 +295,14 @@ impl Figure {
     /// An empty page.
     #[must_use]
     pub fn new(width_mm: f64, height_mm: f64, title: &str) -> Figure {
-        Figure { width_mm, height_mm, title: title.to_owned(), lang: Lang::default(), layers: Vec::new() }
+        Figure {
+            width_mm,
+            height_mm,
+            title: title.to_owned(),
+            lang: Lang::default(),
+            layers: Vec::new(),
+            georeference: None,
+        }
     }
 
     /// The layer with this id, created at the top if absent.

@@ -16,6 +16,7 @@ use crate::figure::Figure;
 use crate::portrait::{MapExtent, TerritoryRef};
 use crate::text::Lang;
 
+use super::basemap::{self, Basemap};
 use super::paint::{self, Detail, PreparedFigure, TessellationCache};
 use super::state::{Action, AppState, ExportRequest, Severity, methods};
 
@@ -91,7 +92,7 @@ fn ui_number(value: f64) -> String {
 }
 
 /// The window's text in its language.
-fn tr(fr: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn tr(fr: &'static str, en: &'static str) -> &'static str {
     UI_LANG.with(|l| l.get().pick(fr, en))
 }
 
@@ -200,6 +201,14 @@ pub struct IndicartoApp {
     frame_log: Option<FrameLog>,
     /// Meshes drawn from GPU buffers (glow renderer), else through egui.
     pub gpu: bool,
+    /// The tile background of the map view, while it is switched on (off at every start).
+    basemap: Option<Basemap>,
+    /// Opacity of the map's units over the background (0.2–1).
+    pub ground_opacity: f32,
+    /// Its tile server (`INDICARTO_TILES`, else OpenStreetMap's), a URL template with `{z}/{x}/{y}`.
+    pub tile_server: String,
+    /// Downloaded tiles kept in the platform's cache folder (not in tests).
+    pub tile_cache: Option<PathBuf>,
 }
 
 /// Frame intervals logged on stderr every two seconds when `INDICARTO_FRAME_LOG` is set: the
@@ -245,7 +254,9 @@ impl IndicartoApp {
         let mut state = AppState::new(sample, Arc::new(move || repaint.request_repaint()));
         state.apply(Action::Reset);
         let settings = storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
-        Self::with_state(state, settings)
+        let mut app = Self::with_state(state, settings);
+        app.tile_cache = basemap::cache_dir();
+        app
     }
 
     /// The application over a given state (tests).
@@ -280,7 +291,17 @@ impl IndicartoApp {
             focus_search: false,
             frame_log: std::env::var_os("INDICARTO_FRAME_LOG").map(|_| FrameLog::default()),
             gpu: false,
+            basemap: None,
+            ground_opacity: 0.75,
+            tile_server: std::env::var("INDICARTO_TILES").unwrap_or_else(|_| basemap::OSM_TILES.to_owned()),
+            tile_cache: None,
         }
+    }
+
+    /// Whether the map view's tile background is on, and what it showed at the last frame.
+    #[must_use]
+    pub fn basemap_status(&self) -> Option<basemap::Status> {
+        self.basemap.as_ref().map(Basemap::status)
     }
 
     /// Applies an action, remembering what the preferences need.
@@ -869,8 +890,7 @@ impl IndicartoApp {
                             prepared,
                             Vec2::new(card_width, size_mm.y * scale),
                             None,
-                            gpu,
-                            &self.zone_members,
+                            Look { gpu, selected: &self.zone_members, background: None },
                         ) {
                             clicks.push(click);
                         }
@@ -905,7 +925,9 @@ impl IndicartoApp {
             .entry((index, detail))
             .or_insert_with(|| paint::prepare(&illustration.figure, &mut self.cache, detail));
         let mut back = false;
-        ui.horizontal(|ui| {
+        let mut switch_basemap = None;
+        let basemap_status = self.basemap.as_ref().map(Basemap::status);
+        ui.horizontal_wrapped(|ui| {
             back = ui.button(tr("Retour au portrait", "Back to the portrait")).clicked();
             ui.strong(&illustration.title);
             if ui
@@ -915,11 +937,50 @@ impl IndicartoApp {
             {
                 self.focus_view = TSTransform::IDENTITY;
             }
+            if illustration.figure.georeference.is_some() {
+                let mut on = basemap_status.is_some();
+                if ui
+                    .checkbox(&mut on, tr("Fond OpenStreetMap", "OpenStreetMap background"))
+                    .on_hover_text(tr(
+                        "Tuiles téléchargées d'OpenStreetMap sous la carte, pour se repérer ; jamais exportées",
+                        "Tiles downloaded from OpenStreetMap under the map, to find one's way; never exported",
+                    ))
+                    .changed()
+                {
+                    switch_basemap = Some(on);
+                }
+                match basemap_status {
+                    Some(basemap::Status::Loading) => {
+                        ui.weak(tr("chargement des tuiles…", "loading tiles…"));
+                    }
+                    Some(basemap::Status::Unavailable) => {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            tr("Fond de carte indisponible (hors ligne ?)", "Background unavailable (offline?)"),
+                        )
+                        .on_hover_text(tr(
+                            "Le serveur de tuiles ne répond pas : la carte reste utilisable sans fond.",
+                            "The tile server does not answer: the map works without a background.",
+                        ));
+                    }
+                    Some(basemap::Status::Shown) | None => {}
+                }
+                if basemap_status == Some(basemap::Status::Shown) {
+                    ui.add(
+                        egui::Slider::new(&mut self.ground_opacity, 0.2..=1.0)
+                            .text(tr("opacité des aplats", "fill opacity"))
+                            .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
+                    );
+                }
+            }
             ui.weak(tr(
                 "molette : zoom ; glisser : déplacer ; clic sur une unité : en faire le territoire",
                 "wheel: zoom; drag: pan; click a unit: make it the territory",
             ));
         });
+        if let Some(on) = switch_basemap {
+            self.basemap = on.then(|| Basemap::new(ui.ctx(), &self.tile_server, self.tile_cache.clone()));
+        }
         let mut view = self.focus_view;
         let click = figure_ui(
             ui,
@@ -927,8 +988,15 @@ impl IndicartoApp {
             prepared,
             ui.available_size(),
             Some(&mut view),
-            self.gpu,
-            &self.zone_members,
+            Look {
+                gpu: self.gpu,
+                selected: &self.zone_members,
+                background: self.basemap.as_mut().map(|b| {
+                    // Faded units only over a background actually shown.
+                    let opacity = if b.status() == basemap::Status::Shown { self.ground_opacity } else { 1.0 };
+                    (b, opacity)
+                }),
+            },
         );
         self.focus_view = view;
         if let Some(click) = click {
@@ -1337,9 +1405,9 @@ fn figure_ui(
     prepared: &PreparedFigure,
     size: Vec2,
     view: Option<&mut TSTransform>,
-    gpu: bool,
-    selected: &[TerritoryRef],
+    look: Look<'_>,
 ) -> Option<FigureClick> {
+    let Look { gpu, selected, background } = look;
     let sense = if view.is_some() { Sense::click_and_drag() } else { Sense::click() };
     let (rect, response) = ui.allocate_exact_size(size, sense);
     if !ui.is_rect_visible(rect) {
@@ -1369,7 +1437,14 @@ fn figure_ui(
         transform = *view * base;
     }
     let painter = ui.painter_at(rect);
-    paint::paint(&painter, prepared, transform, gpu);
+    match (background, &figure.georeference) {
+        (Some((basemap, opacity)), Some(georeference)) => {
+            paint::paint_page(&painter, prepared, transform);
+            basemap.paint(&painter, georeference, transform, ui.ctx().pixels_per_point());
+            paint::paint_marks(&painter, prepared, transform, gpu, opacity);
+        }
+        _ => paint::paint(&painter, prepared, transform, gpu),
+    }
     if !selected.is_empty() {
         selection_ui(&painter, figure, transform, selected);
     }
@@ -1416,6 +1491,16 @@ fn figure_ui(
         });
     }
     None
+}
+
+/// How a figure is painted beyond its own marks.
+struct Look<'a> {
+    /// Meshes from GPU buffers (glow renderer).
+    gpu: bool,
+    /// Units of the custom zone being made, outlined.
+    selected: &'a [TerritoryRef],
+    /// The tile background and the opacity of the units over it.
+    background: Option<(&'a mut Basemap, f32)>,
 }
 
 /// A click on a map unit.

@@ -32,8 +32,9 @@ static PROGRAM: OnceLock<Result<Program, String>> = OnceLock::new();
 
 #[derive(Clone, Copy)]
 struct Program {
-    program: glow::Program,
+    id: glow::Program,
     transform: Option<glow::UniformLocation>,
+    alpha: Option<glow::UniformLocation>,
 }
 
 enum State {
@@ -90,12 +91,14 @@ fn compile(gl: &glow::Context) -> Result<Program, String> {
     );
     let fragment = if new {
         format!(
-            "{}precision mediump float;\nin vec4 v_color;\nout vec4 f_color;\nvoid main() {{ f_color = v_color; }}\n",
+            "{}precision mediump float;\nuniform float u_alpha;\nin vec4 v_color;\nout vec4 f_color;\n\
+             void main() {{ f_color = v_color * u_alpha; }}\n",
             version.version_declaration()
         )
     } else {
         format!(
-            "{}precision mediump float;\nvarying vec4 v_color;\nvoid main() {{ gl_FragColor = v_color; }}\n",
+            "{}precision mediump float;\nuniform float u_alpha;\nvarying vec4 v_color;\n\
+             void main() {{ gl_FragColor = v_color * u_alpha; }}\n",
             version.version_declaration()
         )
     };
@@ -123,7 +126,8 @@ fn compile(gl: &glow::Context) -> Result<Program, String> {
             gl.delete_shader(shader);
         }
         let transform = gl.get_uniform_location(program, "u_transform");
-        Ok(Program { program, transform })
+        let alpha = gl.get_uniform_location(program, "u_alpha");
+        Ok(Program { id: program, transform, alpha })
     }
 }
 
@@ -159,7 +163,7 @@ fn collect_garbage(gl: &glow::Context) {
     }
 }
 
-fn draw(gl: &glow::Context, mesh: &GpuMesh, uniform: [f32; 4]) {
+fn draw(gl: &glow::Context, mesh: &GpuMesh, uniform: [f32; 4], alpha: f32) {
     collect_garbage(gl);
     let program = match PROGRAM.get_or_init(|| compile(gl)) {
         Ok(p) => *p,
@@ -171,10 +175,12 @@ fn draw(gl: &glow::Context, mesh: &GpuMesh, uniform: [f32; 4]) {
     }
     let State::Uploaded(buffers) = &*state else { return };
     unsafe {
-        gl.use_program(Some(program.program));
+        gl.use_program(Some(program.id));
         gl.uniform_4_f32(program.transform.as_ref(), uniform[0], uniform[1], uniform[2], uniform[3]);
+        // Colours are premultiplied (egui's blending): scaling all four channels fades the mesh.
+        gl.uniform_1_f32(program.alpha.as_ref(), alpha);
         gl.bind_vertex_array(Some(buffers.vao));
-        if mesh.opaque {
+        if mesh.opaque && alpha >= 1.0 {
             gl.disable(glow::BLEND);
         }
         gl.draw_elements(glow::TRIANGLES, buffers.count, glow::UNSIGNED_INT, 0);
@@ -191,8 +197,8 @@ pub fn unavailable() -> bool {
     matches!(PROGRAM.get(), Some(Err(_)))
 }
 
-/// Adds a paint callback drawing `mesh` (page mm) with `to_screen` inside `rect`.
-pub fn paint(painter: &egui::Painter, rect: Rect, mesh: &Arc<GpuMesh>, to_screen: TSTransform) {
+/// Adds a paint callback drawing `mesh` (page mm) with `to_screen` inside `rect`, at `alpha`.
+pub fn paint(painter: &egui::Painter, rect: Rect, mesh: &Arc<GpuMesh>, to_screen: TSTransform, alpha: f32) {
     // Page mm → screen points → the callback's viewport (rect) in normalised device coordinates.
     let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
     let s = to_screen.scaling;
@@ -203,6 +209,7 @@ pub fn paint(painter: &egui::Painter, rect: Rect, mesh: &Arc<GpuMesh>, to_screen
         1.0 - 2.0 * (to_screen.translation.y - rect.top()) / h,
     ];
     let mesh = Arc::clone(mesh);
-    let callback = egui_glow::CallbackFn::new(move |_info, painter| draw(painter.gl(), &mesh, uniform));
+    let callback =
+        egui_glow::CallbackFn::new(move |_info, painter| draw(painter.gl(), &mesh, uniform, alpha.clamp(0.0, 1.0)));
     painter.add(egui::PaintCallback { rect, callback: Arc::new(callback) });
 }

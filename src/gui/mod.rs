@@ -5,6 +5,7 @@
 //! and owns the background jobs; [`paint`] draws figures from the same `Figure` the exporters read.
 
 pub mod app;
+pub mod basemap;
 pub mod gpu;
 pub mod paint;
 pub mod project;

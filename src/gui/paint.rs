@@ -120,8 +120,17 @@ impl TessellationCache {
 }
 
 enum Item {
-    Mesh(Arc<Mesh>, std::sync::OnceLock<Arc<super::gpu::GpuMesh>>),
-    Text { pos: Pos2, text: String, size_mm: f32, anchor: Anchor, bold: bool, color: Color32 },
+    /// A mesh, its GPU copy, and whether it holds ground fills (the units of a map), which a tile
+    /// background may show through.
+    Mesh(Arc<Mesh>, std::sync::OnceLock<Arc<super::gpu::GpuMesh>>, bool),
+    Text {
+        pos: Pos2,
+        text: String,
+        size_mm: f32,
+        anchor: Anchor,
+        bold: bool,
+        color: Color32,
+    },
 }
 
 /// Where a tagged mark lies, for hover and click.
@@ -312,6 +321,8 @@ struct Builder<'c> {
     /// doubling cost more than copying it).
     pending: Vec<(Arc<Triangles>, Color32)>,
     triangles: usize,
+    /// The marks gathered are ground fills.
+    ground: bool,
 }
 
 impl Builder<'_> {
@@ -338,7 +349,7 @@ impl Builder<'_> {
             mesh.indices.extend(triangles.indices.iter().map(|i| base + i));
         }
         if !mesh.is_empty() {
-            self.items.push(Item::Mesh(Arc::new(mesh), std::sync::OnceLock::new()));
+            self.items.push(Item::Mesh(Arc::new(mesh), std::sync::OnceLock::new(), self.ground));
         }
     }
 
@@ -394,10 +405,16 @@ pub fn prepare(figure: &Figure, cache: &mut TessellationCache, detail: Detail) -
         items: Vec::new(),
         pending: Vec::new(),
         triangles: 0,
+        ground: false,
     };
     let mut hits = Vec::new();
     for (layer_index, layer) in figure.layers.iter().enumerate() {
         builder.crowded = layer.marks.len() > 500;
+        let ground = is_ground(layer);
+        if ground != builder.ground {
+            builder.flush();
+            builder.ground = ground;
+        }
         for (mark_index, mark) in layer.marks.iter().enumerate() {
             let tagged = match mark {
                 Mark::Path { rings, style, tag } => {
@@ -443,6 +460,16 @@ pub fn prepare(figure: &Figure, cache: &mut TessellationCache, detail: Detail) -
     }
 }
 
+/// A layer of filled areas and symbols only (a map's units and their context), as opposed to
+/// lines, legends and texts.
+fn is_ground(layer: &crate::figure::Layer) -> bool {
+    !layer.marks.is_empty()
+        && layer.marks.iter().all(|m| match m {
+            Mark::Path { style, .. } | Mark::Circle { style, .. } => style.fill != Fill::None,
+            _ => false,
+        })
+}
+
 fn pos(x: f64, y: f64) -> Pos2 {
     Pos2::new(x as f32, y as f32)
 }
@@ -458,20 +485,41 @@ fn bounds<'p>(points: impl Iterator<Item = &'p [f64; 2]>) -> Rect {
 /// Paints a prepared figure; `to_screen` maps page millimetres to screen points. With `gpu`
 /// (the glow renderer), meshes stay on the GPU and only the transform changes from frame to frame.
 pub fn paint(painter: &egui::Painter, prepared: &PreparedFigure, to_screen: TSTransform, gpu: bool) {
-    let gpu = gpu && !super::gpu::unavailable();
-    let clip = painter.clip_rect();
+    paint_page(painter, prepared, to_screen);
+    paint_marks(painter, prepared, to_screen, gpu, 1.0);
+}
+
+/// The white page under a figure.
+pub fn paint_page(painter: &egui::Painter, prepared: &PreparedFigure, to_screen: TSTransform) {
     let page = to_screen * Rect::from_min_size(Pos2::ZERO, prepared.size_mm);
     painter.rect_filled(page, 0.0, Color32::WHITE);
+}
+
+/// A figure's marks, over whatever is already on the page (the white page, a tile background);
+/// ground fills at `ground_opacity` (1 for opaque).
+pub fn paint_marks(
+    painter: &egui::Painter,
+    prepared: &PreparedFigure,
+    to_screen: TSTransform,
+    gpu: bool,
+    ground_opacity: f32,
+) {
+    let gpu = gpu && !super::gpu::unavailable();
+    let clip = painter.clip_rect();
     for item in &prepared.items {
         match item {
-            Item::Mesh(mesh, uploaded) if gpu => {
+            Item::Mesh(mesh, uploaded, ground) if gpu => {
                 let on_gpu = uploaded.get_or_init(|| super::gpu::GpuMesh::new(mesh));
-                super::gpu::paint(painter, clip, on_gpu, to_screen);
+                super::gpu::paint(painter, clip, on_gpu, to_screen, if *ground { ground_opacity } else { 1.0 });
             }
-            Item::Mesh(mesh, _) => {
+            Item::Mesh(mesh, _, ground) => {
                 let mut mesh = (**mesh).clone();
+                let opacity = if *ground { ground_opacity.clamp(0.0, 1.0) } else { 1.0 };
                 for v in &mut mesh.vertices {
                     v.pos = to_screen * v.pos;
+                    if opacity < 1.0 {
+                        v.color = v.color.gamma_multiply(opacity);
+                    }
                 }
                 painter.add(Shape::mesh(mesh));
             }
@@ -635,7 +683,7 @@ mod tests {
                 layer.marks.push(Mark::Circle { cx, cy, r, style: Style::fill(Rgb(200, 0, 0)), tag: None });
                 figure.layers.push(layer);
                 let prepared = prepare(&figure, &mut TessellationCache::default(), detail);
-                let Item::Mesh(mesh, _) = &prepared.items[0] else { panic!("a mesh") };
+                let Item::Mesh(mesh, _, _) = &prepared.items[0] else { panic!("a mesh") };
                 let triangles = Triangles {
                     positions: mesh.vertices.iter().map(|v| v.pos).collect(),
                     indices: mesh.indices.clone(),

@@ -454,3 +454,111 @@ fn shift_click_on_a_map_unit_adds_it_to_the_zone_being_made() {
     assert_eq!(h.state().zone_members, [TerritoryRef::new(Level::Commune, "80021")]);
     assert_eq!(territory(&h), amiens_metropole(), "Shift+click does not change the territory");
 }
+
+/// Runs frames until `done`, for at most 30 s (the tile thread answers in its own time).
+fn run_until(h: &mut Harness<'static, IndicartoApp>, done: impl Fn(&Harness<'static, IndicartoApp>) -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        h.run();
+        if done(h) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// A tile server on this machine that answers every request with one plain PNG tile and notes the
+/// paths asked for.
+fn local_tile_server() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, 256, 256);
+        encoder.set_color(png::ColorType::Rgb);
+        let mut writer = encoder.write_header().expect("png header");
+        writer.write_image_data(&[200u8, 220, 240].repeat(256 * 256)).expect("png data");
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let address = listener.local_addr().expect("its address");
+    let paths = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = paths.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let line = String::from_utf8_lossy(&request).lines().next().unwrap_or_default().to_owned();
+            if let Some(path) = line.split_whitespace().nth(1) {
+                seen.lock().expect("paths").push(path.to_owned());
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                png_bytes.len()
+            );
+            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&png_bytes));
+        }
+    });
+    (format!("http://{address}/{{z}}/{{x}}/{{y}}.png"), paths)
+}
+
+#[test]
+fn the_osm_background_is_off_by_default_and_says_so_when_offline() {
+    let (mut h, _) = focused_map_of_amiens_metropole();
+    assert_eq!(h.state().basemap_status(), None, "off by default: no request at start");
+    // A port nobody listens on: what an offline machine gets.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port").local_addr().expect("address");
+    h.state_mut().tile_server = format!("http://{closed}/{{z}}/{{x}}/{{y}}.png");
+    let messages = h.state().state.messages.len();
+    h.get_by_label("Fond OpenStreetMap").click();
+    assert!(
+        run_until(&mut h, |h| h.query_by_label("Fond de carte indisponible (hors ligne ?)").is_some()),
+        "the window says the background is unavailable"
+    );
+    assert_eq!(h.state().basemap_status(), Some(super::basemap::Status::Unavailable));
+    // Quietly: no error in the messages panel, the map is still there and still answers.
+    assert_eq!(h.state().state.messages.len(), messages);
+    find_on_map(&mut h, "Amiens");
+    h.get_by_label("Fond OpenStreetMap").click();
+    h.run();
+    assert_eq!(h.state().basemap_status(), None);
+}
+
+#[test]
+fn the_background_shows_the_tiles_of_the_mapped_area() {
+    let (mut h, _) = focused_map_of_amiens_metropole();
+    let (server, paths) = local_tile_server();
+    h.state_mut().tile_server = server;
+    h.get_by_label("Fond OpenStreetMap").click();
+    assert!(
+        run_until(&mut h, |h| h.state().basemap_status() == Some(super::basemap::Status::Shown)),
+        "tiles from the local server are drawn"
+    );
+    assert!(h.query_by_label("Fond de carte indisponible (hors ligne ?)").is_none());
+    // The tiles asked for cover the map, around Amiens (2.30° E, 49.89° N), and lie in northern France:
+    // the page → Lambert-93 → longitude/latitude → tile chain is right end to end.
+    let asked: Vec<(u8, u32, u32)> = paths
+        .lock()
+        .expect("paths")
+        .iter()
+        .filter_map(|p| {
+            let mut parts = p.trim_start_matches('/').trim_end_matches(".png").split('/');
+            Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+        })
+        .collect();
+    assert!(!asked.is_empty());
+    for &(z, x, y) in &asked {
+        let (west, north) = super::basemap::lonlat_of(f64::from(x), f64::from(y), z);
+        let (east, south) = super::basemap::lonlat_of(f64::from(x + 1), f64::from(y + 1), z);
+        assert!(east > -1.0 && west < 6.0 && north > 48.0 && south < 52.0, "tile {z}/{x}/{y} is far from Picardy");
+    }
+    let (z, _, _) = asked[0];
+    let (x, y) = super::basemap::tile_of(2.30, 49.89, z);
+    assert!(asked.contains(&(z, x as u32, y as u32)), "Amiens's tile at zoom {z} was not asked for: {asked:?}");
+}
