@@ -29,6 +29,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Never delete a previous copy while something is still mounted in it (its /dev is the host's).
+if grep -q " $work/" /proc/mounts; then
+  echo "$work has mounts left from an interrupted run: umount -R them first" >&2
+  grep " $work/" /proc/mounts >&2
+  exit 1
+fi
 rm -rf "$work"
 cp -a "$base" "$work"
 cp /etc/resolv.conf "$work/etc/resolv.conf"
