@@ -289,6 +289,17 @@ fn build_indicators(manifest: &Manifest, file: &Path, issues: &mut Vec<PackIssue
                 }
             },
         };
+        if def.secrecy.is_some_and(|s| s.secondary)
+            && !matches!(aggregation, Aggregation::Sum | Aggregation::Rate { .. })
+        {
+            issue(
+                "le secret secondaire (secrecy = { secondary = true }) s'applique aux effectifs et aux taux agrégés \
+                 (aggregation = \"sum\" ou \"rate\") ; pour un indicateur calculé, placez-le sur l'indicateur dont il \
+                 dépend"
+                    .into(),
+            );
+            continue;
+        }
         let source = sources.get(def.source.as_str()).map_or_else(
             || def.source.clone(),
             |s| if s.licence.is_empty() { s.label.clone() } else { format!("{}, {}", s.label, s.licence) },
@@ -308,6 +319,7 @@ fn build_indicators(manifest: &Manifest, file: &Path, issues: &mut Vec<PackIssue
             aggregation,
             polarity: def.polarity,
             secrecy_min: def.secrecy.map(|s| s.min_numerator),
+            secondary_secrecy: def.secrecy.is_some_and(|s| s.secondary),
             timeless: def.timeless,
         });
     }
@@ -926,6 +938,7 @@ fn raw_cell(value: NumberCell, numerator: NumberCell, denominator: NumberCell) -
         source_secret: secret,
         computed: false,
         missing_members: 0,
+        suppressed: false,
     }
 }
 
