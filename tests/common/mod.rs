@@ -130,7 +130,7 @@ pub const FIXTURE_COMMUNES: [FixtureCommune; 11] = [
         name: "Cerf",
         epci: "200000001",
         dep: "80",
-        population: 3100,
+        population: 3050,
         deaths: 25,
         deaths_2022: 27,
         cell: (2, 0),
@@ -223,6 +223,15 @@ pub const FIXTURE_COMMUNES: [FixtureCommune; 11] = [
 /// own numerators and denominators (`taux_hospit`: the same counts over the population, ‰,
 /// secondary secrecy too), and one template using every kind of item but the pyramid.
 pub fn secret_hierarchy_pack() -> (tempfile::TempDir, PathBuf) {
+    secret_hierarchy_pack_scaled(1, 0)
+}
+
+/// The same pack with every count `c` of 2023 written `c × scale + offset` (2022: `+ offset / 2`,
+/// so that no count of one year spells like one of the other), populations `× scale` and the
+/// threshold `11 × scale`. With scale 1000 and offset 347 the same cells are secret as with the
+/// plain counts (EPCI 200000002 = 10,694 stays under 11,000, Houx 12,347 above), and the numbers
+/// are long enough to be searched for in any text.
+pub fn secret_hierarchy_pack_scaled(scale: u32, offset: u32) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("pack");
     std::fs::create_dir_all(&pack).unwrap();
@@ -244,8 +253,8 @@ pub fn secret_hierarchy_pack() -> (tempfile::TempDir, PathBuf) {
     .unwrap();
     let mut data = String::from("code;indicateur;annee;valeur;numerateur;denominateur\n");
     for c in &FIXTURE_COMMUNES {
-        for (year, deaths) in [(2022, c.deaths_2022), (2023, c.deaths)] {
-            let pop = c.population;
+        for (year, deaths, offset) in [(2022, c.deaths_2022, offset / 2), (2023, c.deaths, offset)] {
+            let (pop, deaths) = (c.population * scale, deaths * scale + offset);
             writeln!(data, "{};pop;{year};{pop};;", c.code).unwrap();
             writeln!(data, "{};deces;{year};{deaths};;", c.code).unwrap();
             let rate = f64::from(deaths) / f64::from(pop) * 1000.0;
@@ -253,7 +262,8 @@ pub fn secret_hierarchy_pack() -> (tempfile::TempDir, PathBuf) {
         }
     }
     std::fs::write(pack.join("data.csv"), data).unwrap();
-    std::fs::write(pack.join("pack.toml"), SECRET_HIERARCHY_MANIFEST).unwrap();
+    let manifest = SECRET_HIERARCHY_MANIFEST.replace("min_numerator = 11", &format!("min_numerator = {}", 11 * scale));
+    std::fs::write(pack.join("pack.toml"), manifest).unwrap();
     (dir, pack)
 }
 
