@@ -214,18 +214,33 @@ fn export_the_portrait_to_a_folder_and_read_the_files_back() {
     );
 }
 
+/// Exports never go into a folder the pack reads: its own (existing sub-folder or one the export
+/// would create: the check once let a new folder through), nor the boundaries' folder beside it.
 #[test]
 fn exporting_into_the_data_folder_is_refused() {
     let mut a = app();
-    a.apply(Action::Export(super::state::ExportRequest {
-        dir: sample().join("data"),
-        formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
-        portrait_pdf: false,
-        csv_style: crate::export::csv::CsvStyle::French,
-        only: None,
-    }));
-    assert!(a.state.messages.iter().any(|m| m.severity == Severity::Error && m.text.contains("dossier des données")));
-    assert_eq!(a.state.exporting, 0);
+    let new_folder = sample().join("exports-nouveau");
+    for dir in [sample().join("data"), new_folder.clone(), sample().join("../geodata/sorties")] {
+        let errors = a.state.messages.iter().filter(|m| m.severity == Severity::Error).count();
+        a.apply(Action::Export(super::state::ExportRequest {
+            dir: dir.clone(),
+            formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
+            portrait_pdf: false,
+            csv_style: crate::export::csv::CsvStyle::French,
+            only: None,
+        }));
+        let refused: Vec<&str> = a
+            .state
+            .messages
+            .iter()
+            .filter(|m| m.severity == Severity::Error && m.text.contains("dossier des données"))
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(refused.len(), errors + 1, "{dir:?}: {refused:?}");
+        assert_eq!(a.state.exporting, 0);
+    }
+    assert!(!new_folder.exists());
+    assert!(!sample().join("../geodata/sorties").exists());
 }
 
 #[test]

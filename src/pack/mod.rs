@@ -93,6 +93,26 @@ pub struct Pack {
 }
 
 impl Pack {
+    /// The folders the pack reads from: its own, and those of its boundary layers, data files,
+    /// zonings and COG history, sorted, each once. Exports must not go into any of them.
+    #[must_use]
+    pub fn input_folders(&self) -> Vec<PathBuf> {
+        let files = self
+            .manifest
+            .boundaries
+            .iter()
+            .map(|b| &b.file)
+            .chain(self.manifest.data.iter().map(|d| &d.file))
+            .chain(self.manifest.zonings.iter().map(|z| &z.file))
+            .chain(self.manifest.pack.cog_history.iter());
+        let mut folders: Vec<PathBuf> = std::iter::once(self.dir.clone())
+            .chain(files.map(|f| self.dir.join(f).parent().map_or_else(|| self.dir.clone(), Path::to_owned)))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        folders
+    }
+
     /// Opens a pack from its folder or its manifest file.
     pub fn open(path: &Path) -> Result<Pack, PackError> {
         let manifest_path = if path.is_dir() { path.join(MANIFEST_FILE) } else { path.to_owned() };
