@@ -11,7 +11,7 @@
 //! in an EPCI, a département and a zoning at once). [`complementary`] masks more published cells,
 //! smallest first, until no masked cell is recoverable.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 /// Below this, an entry of the eliminated matrix is zero.
 const EPSILON: f64 = 1e-9;
@@ -38,21 +38,16 @@ impl Relation {
 /// Each round first closes the direct leaks: every relation with exactly one masked cell gets one
 /// more, its smallest published member (positive numbers before zeros, then by index, so the
 /// caller's order breaks ties), else its total. When no such relation is left but a masked cell is
-/// still recoverable through a chain of relations, the relation nearest to it (linked through
-/// masked cells) that still has a published member gets one more the same way; the total only
-/// when no relation of the chain has a published member left. Rounds go on until no masked cell is
-/// recoverable; every round masks at least one more cell, so this ends.
+/// still recoverable through a combination of relations, the smallest published cell that does not
+/// cancel out of that combination is masked (often a total: a commune alone in its département
+/// within an EPCI of another département is the EPCI plus the other EPCI of that département minus
+/// the département, whatever the communes). Rounds go on until no masked cell is recoverable; every
+/// round masks at least one more cell, so this ends.
 pub(super) fn complementary(quantity: &[f64], masked: &[bool], relations: &[Relation]) -> Vec<usize> {
     let mut masked = masked.to_vec();
-    let mut of_cell: Vec<Vec<usize>> = vec![Vec::new(); quantity.len()];
-    for (r, relation) in relations.iter().enumerate() {
-        for cell in relation.cells() {
-            of_cell[cell].push(r);
-        }
-    }
     let mut added = Vec::new();
     loop {
-        let exposed = recoverable(&masked, relations);
+        let exposed = exposures(&masked, relations);
         if exposed.is_empty() {
             break;
         }
@@ -70,19 +65,44 @@ pub(super) fn complementary(quantity: &[f64], masked: &[bool], relations: &[Rela
         }
         if added.len() == before
             && let Some(extra) =
-                exposed.iter().find_map(|&cell| complement_for(cell, quantity, &masked, relations, &of_cell))
+                exposed.values().find_map(|combination| breaker(combination, quantity, &masked, relations))
         {
             masked[extra] = true;
             added.push(extra);
         }
         if added.len() == before {
-            // Every relation around the exposed cells is masked through: nothing published is left
-            // to mask there (the exposed values are then forced by the structure alone).
+            // The combinations hold no published cell: the exposed values are forced by the
+            // structure alone (zero), nothing can be masked to change that.
             break;
         }
     }
     added.sort_unstable();
     added
+}
+
+/// The published cell to mask so that `combination` of relations no longer isolates a masked cell:
+/// one whose terms do not cancel out in the combination (the published communes of an EPCI across
+/// two départements cancel out between the EPCI and its département; the totals do not), the
+/// smallest such, positive before zero, then by index.
+fn breaker(
+    combination: &BTreeMap<usize, f64>,
+    quantity: &[f64],
+    masked: &[bool],
+    relations: &[Relation],
+) -> Option<usize> {
+    let mut net: BTreeMap<usize, f64> = BTreeMap::new();
+    for (&r, &coefficient) in combination {
+        let relation = &relations[r];
+        *net.entry(relation.parent).or_default() += coefficient;
+        for &child in &relation.children {
+            *net.entry(child).or_default() -= coefficient;
+        }
+    }
+    net.into_iter().filter(|(cell, v)| !masked[*cell] && v.abs() > EPSILON).map(|(cell, _)| cell).min_by(|a, b| {
+        let key = |i: usize| (quantity[i] == 0.0, quantity[i]);
+        let (ka, kb) = (key(*a), key(*b));
+        ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(a.cmp(b))
+    })
 }
 
 /// The smallest published member of a relation: positive numbers before zeros, then by index.
@@ -98,46 +118,34 @@ fn published_total(relation: &Relation, masked: &[bool]) -> Option<usize> {
     (!masked[relation.parent]).then_some(relation.parent)
 }
 
-/// The published cell to mask for a cell recoverable through a chain: the smallest published member
-/// of the nearest relation that has one (relations holding the cell first, fewest masked first,
-/// then those linked to them through masked cells), else the nearest published total.
-fn complement_for(
-    cell: usize,
-    quantity: &[f64],
-    masked: &[bool],
-    relations: &[Relation],
-    of_cell: &[Vec<usize>],
-) -> Option<usize> {
-    let masked_count = |r: usize| relations[r].cells().filter(|c| masked[*c]).count();
-    let mut first: Vec<usize> = of_cell[cell].clone();
-    first.sort_by_key(|&r| (masked_count(r), r));
-    let mut queue: VecDeque<usize> = first.into_iter().collect();
-    let mut seen: BTreeSet<usize> = queue.iter().copied().collect();
-    let mut total = None;
-    while let Some(r) = queue.pop_front() {
-        let relation = &relations[r];
-        if let Some(extra) = smallest_member(relation, quantity, masked) {
-            return Some(extra);
-        }
-        total = total.or_else(|| published_total(relation, masked));
-        for next in relation.cells().filter(|c| masked[*c]).flat_map(|c| of_cell[c].iter().copied()) {
-            if seen.insert(next) {
-                queue.push_back(next);
-            }
-        }
-    }
-    total
+/// The masked cells whose value the relations give back exactly, in index order.
+#[cfg(test)]
+fn recoverable(masked: &[bool], relations: &[Relation]) -> Vec<usize> {
+    exposures(masked, relations).into_keys().collect()
 }
 
-/// The masked cells whose value the relations give back exactly, in index order.
+/// The masked cells the relations give back exactly, each with one combination of relations that
+/// does it (relation index → coefficient).
 ///
-/// Gauss–Jordan elimination of the relations restricted to the masked cells: `e_j` is in the row
-/// space exactly when column `j` is a pivot and its reduced row holds nothing else.
-pub(super) fn recoverable(masked: &[bool], relations: &[Relation]) -> Vec<usize> {
-    // Reduced rows, each with its pivot column; pivot rows hold zeros in every other pivot column.
-    let mut reduced: Vec<(usize, BTreeMap<usize, f64>)> = Vec::new();
+/// Gauss–Jordan elimination of the relations restricted to the masked cells, keeping track of the
+/// combination of relations behind each reduced row: `e_j` is in the row space exactly when column
+/// `j` is a pivot and its reduced row holds nothing else, and that row's combination gives it.
+fn exposures(masked: &[bool], relations: &[Relation]) -> BTreeMap<usize, BTreeMap<usize, f64>> {
+    /// A reduced row: its pivot, its entries, and the relations it combines.
+    struct Reduced {
+        pivot: usize,
+        row: BTreeMap<usize, f64>,
+        combination: BTreeMap<usize, f64>,
+    }
+    fn add(target: &mut BTreeMap<usize, f64>, source: &BTreeMap<usize, f64>, factor: f64) {
+        for (&k, &v) in source {
+            *target.entry(k).or_default() += factor * v;
+        }
+        target.retain(|_, v| v.abs() > EPSILON);
+    }
+    let mut reduced: Vec<Reduced> = Vec::new();
     let mut pivot_row: BTreeMap<usize, usize> = BTreeMap::new();
-    for relation in relations {
+    for (r, relation) in relations.iter().enumerate() {
         let mut row: BTreeMap<usize, f64> = BTreeMap::new();
         if masked[relation.parent] {
             *row.entry(relation.parent).or_default() += 1.0;
@@ -146,39 +154,37 @@ pub(super) fn recoverable(masked: &[bool], relations: &[Relation]) -> Vec<usize>
             *row.entry(child).or_default() -= 1.0;
         }
         row.retain(|_, v| v.abs() > EPSILON);
+        if row.is_empty() {
+            continue;
+        }
+        let mut combination = BTreeMap::from([(r, 1.0)]);
         // Subtracting a pivot row touches only its own pivot column and non-pivot columns, so one
         // pass over the pivots present in the row reduces it.
-        let present: Vec<(usize, usize)> = row.keys().filter_map(|c| pivot_row.get(c).map(|&r| (*c, r))).collect();
-        for (column, r) in present {
+        let present: Vec<(usize, usize)> = row.keys().filter_map(|c| pivot_row.get(c).map(|&p| (*c, p))).collect();
+        for (column, p) in present {
             let Some(&factor) = row.get(&column) else { continue };
-            for (&c, &v) in &reduced[r].1 {
-                *row.entry(c).or_default() -= factor * v;
-            }
-            row.retain(|_, v| v.abs() > EPSILON);
+            add(&mut row, &reduced[p].row, -factor);
+            add(&mut combination, &reduced[p].combination, -factor);
         }
         let Some((&pivot, &value)) = row.iter().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()).then(b.0.cmp(a.0)))
         else {
             continue;
         };
-        for v in row.values_mut() {
+        for v in row.values_mut().chain(combination.values_mut()) {
             *v /= value;
         }
         row.insert(pivot, 1.0);
         // Clear the new pivot column from the rows already reduced.
-        for (_, other) in &mut reduced {
-            if let Some(factor) = other.get(&pivot).copied() {
-                for (&c, &v) in &row {
-                    *other.entry(c).or_default() -= factor * v;
-                }
-                other.retain(|_, v| v.abs() > EPSILON);
+        for other in &mut reduced {
+            if let Some(factor) = other.row.get(&pivot).copied() {
+                add(&mut other.row, &row, -factor);
+                add(&mut other.combination, &combination, -factor);
             }
         }
         pivot_row.insert(pivot, reduced.len());
-        reduced.push((pivot, row));
+        reduced.push(Reduced { pivot, row, combination });
     }
-    let mut out: Vec<usize> = reduced.iter().filter(|(_, row)| row.len() == 1).map(|(pivot, _)| *pivot).collect();
-    out.sort_unstable();
-    out
+    reduced.into_iter().filter(|r| r.row.len() == 1).map(|r| (r.pivot, r.combination)).collect()
 }
 
 #[cfg(test)]
@@ -259,5 +265,22 @@ mod tests {
             all[i] = true;
         }
         assert!(recoverable(&all, &relations).is_empty());
+    }
+
+    /// An EPCI across two départements: commune k (3) is alone in its département within EPCI X,
+    /// whose communes m1 (2) and m2 (8) lie in département B with commune n (30). X = 3 + 2 + 8 =
+    /// 13, B = 2 + 8 + 30 = 40, Y = n = 30 are published. No total holds a single masked cell,
+    /// yet k = X − (m1 + m2) = X − (B − n) = 13 − 10 = 3. Masking more communes of B cannot help
+    /// (m1 and m2 cancel out between X and B); masking X, the smallest published cell that does
+    /// not cancel out (13 against B's 40 and n's 30), does.
+    #[test]
+    fn an_epci_across_two_departements_gets_a_total_masked() {
+        // Cells: 0 k, 1 m1, 2 m2, 3 n, 4 X, 5 B, 6 Y.
+        let quantity = [3.0, 2.0, 8.0, 30.0, 13.0, 40.0, 30.0];
+        let relations = [relation(4, &[0, 1, 2]), relation(5, &[1, 2, 3]), relation(6, &[3])];
+        let primary = flags(7, &[0, 1, 2]);
+        assert_eq!(recoverable(&primary, &relations), [0]);
+        assert_eq!(complementary(&quantity, &primary, &relations), [4]);
+        assert!(recoverable(&flags(7, &[0, 1, 2, 4]), &relations).is_empty());
     }
 }
