@@ -346,6 +346,20 @@ fn a_quick_map_of_ones_own_csv_shows_in_the_window_and_follows_the_classificatio
     assert_eq!(portrait.len(), 1);
     let classes: std::collections::BTreeSet<_> = portrait[0].figure.tags().filter_map(|t| t.class).collect();
     assert_eq!(classes.len(), 3, "three classes: {classes:?}");
+    // Its export never goes beside the CSV it reads (nor into the boundaries' folder).
+    for target in [dir.path().join("cartes"), sample().join("../geodata")] {
+        h.state_mut().apply(Action::Export(super::state::ExportRequest {
+            dir: target.clone(),
+            formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
+            portrait_pdf: false,
+            csv_style: crate::export::csv::CsvStyle::French,
+            only: None,
+        }));
+        let last = h.state().state.messages.last().unwrap();
+        assert!(last.severity == Severity::Error && last.text.contains("dossier des données"), "{}", last.text);
+        assert_eq!(h.state().state.exporting, 0);
+        assert!(!dir.path().join("cartes").exists());
+    }
 }
 
 #[test]
