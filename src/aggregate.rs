@@ -445,8 +445,13 @@ fn nested_relations(
             let mut lowers_of: BTreeMap<&TerritoryCode, BTreeSet<&TerritoryCode>> = BTreeMap::new();
             let mut uppers_of: BTreeMap<&TerritoryCode, BTreeSet<&TerritoryCode>> = BTreeMap::new();
             let mut incomplete: BTreeSet<&TerritoryCode> = BTreeSet::new();
+            // Lower units with a commune outside every upper unit (an EPCI partly in a zoning).
+            let mut straddling: BTreeSet<&TerritoryCode> = BTreeSet::new();
             for commune in communes.territories.values() {
-                let Some(up) = commune.parents.get(upper) else { continue };
+                let Some(up) = commune.parents.get(upper) else {
+                    straddling.extend(commune.parents.get(lower));
+                    continue;
+                };
                 match commune.parents.get(lower) {
                     Some(low) => {
                         lowers_of.entry(up).or_default().insert(low);
@@ -458,7 +463,11 @@ fn nested_relations(
                 }
             }
             for (up, lows) in lowers_of {
-                if incomplete.contains(up) || lows.iter().any(|low| uppers_of.get(low).is_some_and(|u| u.len() != 1)) {
+                if incomplete.contains(up)
+                    || lows
+                        .iter()
+                        .any(|low| straddling.contains(low) || uppers_of.get(low).is_some_and(|u| u.len() != 1))
+                {
                     continue;
                 }
                 let Some(&parent) = index.get(&(upper.clone(), up.clone())) else { continue };

@@ -190,3 +190,33 @@ fn the_region_is_protected_with_few_complementary_cells() {
     // EPCI reaching outside the region are sums of their loaded communes only, like the pack's.
     assert!(recovered.is_empty(), "{recovered:?}");
 }
+
+/// A zoning of the manifest overlapping the EPCI: zone « Nord » = Aval 3 + Brie 40 = 43 is
+/// published and holds one masked commune, so Brie (its only other member) is masked too, on top
+/// of the pattern of `complementary_cells_are_masked_at_every_level`. Then, worked by hand, the
+/// unknowns Aval, Brie, Cerf, Dune, Erre, EPCI 200000001 and 200000002 meet: Aval + Brie = 43,
+/// EPCI 200000001 = Aval + Brie + Cerf + 30 = 73 + Cerf, dép. 80: Cerf + Dune + Erre = 108 − 43 −
+/// 30 = 35, EPCI 200000002 = Dune + Erre = 35 − Cerf: Cerf stays free, nothing is exact.
+/// Regression: the nesting relations once took the zone for the whole EPCI 200000001 (its communes
+/// outside the zone were not looked at), a false relation that masked the zone for nothing.
+#[test]
+fn an_overlapping_zoning_is_protected_like_the_other_totals() {
+    let (_dir, pack_dir) = common::secret_hierarchy_pack();
+    std::fs::write(pack_dir.join("zones.csv"), "code;zone;nom_zone\n80001;N;Nord\n80002;N;Nord\n").unwrap();
+    let manifest = std::fs::read_to_string(pack_dir.join("pack.toml")).unwrap().replacen(
+        "[[indicators]]",
+        "[[zonings]]\nname = \"bassins\"\nfile = \"zones.csv\"\n\n[[indicators]]",
+        1,
+    );
+    std::fs::write(pack_dir.join("pack.toml"), manifest).unwrap();
+    let pack = Pack::open(&pack_dir).unwrap();
+    let zone = Level::Custom("bassins".into());
+    assert_eq!(value(&pack, "deces", &zone, "N", 2023), Value::Available(43.0));
+    assert_eq!(value(&pack, "deces", &Level::Commune, "80002", 2023), Value::Secret);
+    for (level, code) in MASKED_2023 {
+        assert_eq!(value(&pack, "deces", &level, code, 2023), Value::Secret, "{level:?} {code}");
+    }
+    for (level, code, deaths) in PUBLISHED_2023.iter().filter(|(_, code, _)| *code != "80002") {
+        assert_eq!(value(&pack, "deces", level, code, 2023), Value::Available(*deaths), "{level:?} {code}");
+    }
+}
