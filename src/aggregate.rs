@@ -16,7 +16,13 @@
 //!   aggregate is missing;
 //! - a member the data marks secret (`s`, no number) makes the aggregate missing: a sum without it
 //!   would be wrong and a sum with it cannot be known;
-//! - secrecy is then applied to the aggregate with its own numerator, like any cell.
+//! - secrecy is then applied to the aggregate with its own numerator, like any cell;
+//! - for an indicator with secondary secrecy, complementary cells are then masked, level by level
+//!   and across overlapping groupings, so that no masked count or numerator can be recovered from
+//!   published totals by differencing ([`secondary`]); computed indicators come after, so a ratio
+//!   of a masked count is masked too.
+
+mod secondary;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -41,6 +47,9 @@ pub(crate) struct RawCell {
     pub(crate) source_secret: bool,
     pub(crate) computed: bool,
     pub(crate) missing_members: u32,
+    /// Masked by secondary secrecy (a complementary cell): published values around it would give
+    /// a masked one back by differencing. Its number still enters its parents' totals.
+    pub(crate) suppressed: bool,
 }
 
 type CellKey = (IndicatorId, Level, TerritoryCode, i32);
@@ -164,6 +173,11 @@ impl Store {
         for indicator in &base {
             for &level in &target_levels {
                 self.aggregate_level(indicator, level, territories, &members, warnings);
+            }
+        }
+        for indicator in base.iter().filter(|i| i.secondary_secrecy && i.secrecy_min.is_some()) {
+            for &year in &indicator.years {
+                self.apply_secondary_secrecy(indicator, year, territories, &members);
             }
         }
         for indicator in derived_in_order(&self.indicators) {
@@ -306,6 +320,65 @@ impl Store {
         }
     }
 
+    /// Secondary secrecy for one indicator and year: every cell with a known protected number
+    /// (the count, or a rate's numerator, which a published rate and denominator give away) is an
+    /// unknown of the relations `parent = Σ members` that [`Store::complete`] used; the
+    /// complementary cells [`secondary::complementary`] picks are flagged `suppressed`. Their
+    /// numbers still make their parents' totals.
+    fn apply_secondary_secrecy(
+        &mut self,
+        indicator: &Indicator,
+        year: i32,
+        territories: &TerritorySet,
+        members: &MemberIndex,
+    ) {
+        let protected = |cell: &RawCell| -> Option<f64> {
+            if cell.source_secret {
+                return None;
+            }
+            match indicator.aggregation {
+                Aggregation::Sum => cell.value,
+                Aggregation::Rate { .. } => cell.numerator.filter(|_| cell.denominator.is_some()),
+                _ => None,
+            }
+        };
+        // Cells in a defined order (finest level first, then code), so ties pick the same cells.
+        let mut keys: Vec<(Level, TerritoryCode)> = Vec::new();
+        let mut quantity = Vec::new();
+        let mut masked = Vec::new();
+        let mut index: HashMap<(Level, TerritoryCode), usize> = HashMap::new();
+        for layer in territories.levels() {
+            for code in layer.territories.keys() {
+                let key = (indicator.id.clone(), layer.level.clone(), code.clone(), year);
+                let Some(cell) = self.cells.get(&key) else { continue };
+                let Some(q) = protected(cell) else { continue };
+                index.insert((layer.level.clone(), code.clone()), keys.len());
+                keys.push((layer.level.clone(), code.clone()));
+                quantity.push(q);
+                masked.push(mask(indicator, cell) == Value::Secret);
+            }
+        }
+        if !masked.contains(&true) {
+            return;
+        }
+        let mut relations = Vec::new();
+        for (i, (level, code)) in keys.iter().enumerate() {
+            let Some((source_level, member_codes)) = members.members_of(level, code) else { continue };
+            let children: Vec<usize> =
+                member_codes.iter().filter_map(|m| index.get(&(source_level.clone(), m.clone())).copied()).collect();
+            if !children.is_empty() {
+                relations.push(secondary::Relation { parent: i, children });
+            }
+        }
+        relations.extend(nested_relations(territories, &index));
+        for extra in secondary::complementary(&quantity, &masked, &relations) {
+            let (level, code) = &keys[extra];
+            if let Some(cell) = self.cells.get_mut(&(indicator.id.clone(), level.clone(), code.clone(), year)) {
+                cell.suppressed = true;
+            }
+        }
+    }
+
     fn derive(&mut self, indicator: &Indicator, territories: &TerritorySet) {
         let Aggregation::Derived(rule) = &indicator.aggregation else { return };
         let mut new_cells = Vec::new();
@@ -351,6 +424,64 @@ impl Store {
     }
 }
 
+/// The relations nesting implies besides those aggregation used: an upper unit made of whole units
+/// of a lower level (a département of whole EPCI, a région of whole départements) is their sum.
+/// They add nothing to what can be recovered (they are sums of the commune relations) but tell
+/// [`secondary::complementary`] which totals stand beside a masked total: to protect a masked EPCI
+/// in a département of whole EPCI, another EPCI must be masked, not a commune.
+fn nested_relations(
+    territories: &TerritorySet,
+    index: &HashMap<(Level, TerritoryCode), usize>,
+) -> Vec<secondary::Relation> {
+    let Some(communes) = territories.level(&Level::Commune) else { return Vec::new() };
+    let levels: Vec<&Level> = territories
+        .levels()
+        .filter(|l| l.level != Level::Commune && l.listed_members.is_empty())
+        .map(|l| &l.level)
+        .collect();
+    let mut out = Vec::new();
+    for &upper in &levels {
+        for &lower in levels.iter().filter(|l| l.rank() < upper.rank()) {
+            let mut lowers_of: BTreeMap<&TerritoryCode, BTreeSet<&TerritoryCode>> = BTreeMap::new();
+            let mut uppers_of: BTreeMap<&TerritoryCode, BTreeSet<&TerritoryCode>> = BTreeMap::new();
+            let mut incomplete: BTreeSet<&TerritoryCode> = BTreeSet::new();
+            // Lower units with a commune outside every upper unit (an EPCI partly in a zoning).
+            let mut straddling: BTreeSet<&TerritoryCode> = BTreeSet::new();
+            for commune in communes.territories.values() {
+                let Some(up) = commune.parents.get(upper) else {
+                    straddling.extend(commune.parents.get(lower));
+                    continue;
+                };
+                match commune.parents.get(lower) {
+                    Some(low) => {
+                        lowers_of.entry(up).or_default().insert(low);
+                        uppers_of.entry(low).or_default().insert(up);
+                    }
+                    None => {
+                        incomplete.insert(up);
+                    }
+                }
+            }
+            for (up, lows) in lowers_of {
+                if incomplete.contains(up)
+                    || lows
+                        .iter()
+                        .any(|low| straddling.contains(low) || uppers_of.get(low).is_some_and(|u| u.len() != 1))
+                {
+                    continue;
+                }
+                let Some(&parent) = index.get(&(upper.clone(), up.clone())) else { continue };
+                let children: Option<Vec<usize>> =
+                    lows.iter().map(|low| index.get(&(lower.clone(), (*low).clone())).copied()).collect();
+                if let Some(children) = children {
+                    out.push(secondary::Relation { parent, children });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Combines two inputs of a computed indicator: secret if either is, missing if either is.
 fn combine2(
     first: Option<(RawCell, Value)>,
@@ -365,12 +496,20 @@ fn combine2(
         return Some(RawCell { source_secret: true, computed, missing_members, ..RawCell::default() });
     }
     let (value, numerator, denominator) = rule(first_value.number()?, second_value.number()?)?;
-    Some(RawCell { value: Some(value), numerator, denominator, source_secret: false, computed, missing_members })
+    Some(RawCell {
+        value: Some(value),
+        numerator,
+        denominator,
+        source_secret: false,
+        computed,
+        missing_members,
+        suppressed: false,
+    })
 }
 
 /// Applies the indicator's secrecy rule to a raw cell.
 fn mask(indicator: &Indicator, cell: &RawCell) -> Value {
-    if cell.source_secret {
+    if cell.source_secret || cell.suppressed {
         return Value::Secret;
     }
     let Some(value) = cell.value else { return Value::Missing };
@@ -431,6 +570,7 @@ fn combine(indicator: &Indicator, cells: &[Option<&RawCell>]) -> RawCell {
         source_secret: false,
         computed: true,
         missing_members: u32::try_from(skipped).unwrap_or(u32::MAX),
+        suppressed: false,
     }
 }
 

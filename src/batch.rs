@@ -2,7 +2,7 @@
 //! written in parallel on every core, with stable folder names from codes and names, progress
 //! reported and cancellation honoured between territories.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -154,13 +154,4 @@ fn export_one(
         files += 1;
     }
     Ok(files)
-}
-
-/// Whether a path is inside another (for refusing to write into input folders).
-#[must_use]
-pub fn is_inside(path: &Path, folder: &Path) -> bool {
-    match (path.canonicalize(), folder.canonicalize()) {
-        (Ok(p), Ok(f)) => p.starts_with(f),
-        _ => false,
-    }
 }

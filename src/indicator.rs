@@ -71,6 +71,9 @@ pub struct Indicator {
     /// Secrecy: values whose numerator (the value itself for counts) is at least 1 and below this
     /// are masked.
     pub secrecy_min: Option<u32>,
+    /// Secondary secrecy: complementary cells are masked too, so that no masked value can be
+    /// recovered by differencing published values (see [`crate::aggregate`]).
+    pub secondary_secrecy: bool,
     /// One value for every year.
     pub timeless: bool,
 }

@@ -70,19 +70,25 @@ fn classify_prints_json_breaks() {
     assert_eq!(json["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum::<u64>(), 3782);
 }
 
+/// `portrait` and `batch` never write into a folder the pack reads: the pack's own (even a folder
+/// yet to be created, even spelled with `..`), nor the boundaries' folder beside it.
 #[test]
-fn refuses_to_write_into_the_pack_folder() {
-    let (_dir, pack) = common::sample_copy();
-    let run = indicarto()
-        .args(["portrait", "--pack"])
-        .arg(&pack)
-        .args(["--territory", "80021", "-o"])
-        .arg(pack.join("sorties"))
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("dossier du pack"));
-    assert!(!pack.join("sorties").exists());
+fn refuses_to_write_into_the_folders_it_reads() {
+    let (dir, pack) = common::sample_copy();
+    let geodata = dir.path().join("geodata");
+    let cases: [(&[&str], std::path::PathBuf, &std::path::Path); 3] = [
+        (&["portrait", "--territory", "80021"], pack.join("sorties"), &pack),
+        (&["batch", "--level", "epci"], geodata.join("exports"), &geodata),
+        (&["portrait", "--territory", "80021"], geodata.join("../sample_data/./sorties"), &pack),
+    ];
+    for (args, output, input) in cases {
+        let run = indicarto().args(args).arg("--pack").arg(&pack).arg("-o").arg(&output).output().unwrap();
+        assert_eq!(run.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains("est dans le dossier des données"), "{stderr}");
+        assert!(stderr.contains(input.file_name().unwrap().to_str().unwrap()), "{stderr}");
+        assert!(!output.exists(), "{output:?}");
+    }
 }
 
 #[test]

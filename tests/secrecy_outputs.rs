@@ -80,10 +80,13 @@ fn masked_values_appear_in_no_output() {
         let ext = path.extension().unwrap().to_str().unwrap().to_owned();
         let text = match ext.as_str() {
             "svg" | "csv" => String::from_utf8(bytes.clone()).unwrap(),
-            "pdf" => pdf_text(&path).unwrap_or_default(),
+            "pdf" => common::output_text::pdf_text(&bytes),
             "png" => String::from_utf8_lossy(&bytes).into_owned(),
             _ => continue,
         };
+        if ext == "pdf" {
+            assert!(text.contains("Taux de décès"), "{}: no text read from the PDF", path.display());
+        }
         scanned += 1;
         for f in &forbidden {
             assert!(!text.contains(f.as_str()), "{} contains the masked rate {f}", path.display());
@@ -109,10 +112,4 @@ fn masked_values_appear_in_no_output() {
     for f in &forbidden {
         assert!(!logs.contains(f.as_str()));
     }
-}
-
-/// Text of a PDF through poppler's `pdftotext`, when installed.
-fn pdf_text(path: &Path) -> Option<String> {
-    let output = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -190,12 +190,8 @@ impl RenderArgs {
 
     fn open(&self) -> Result<Pack, String> {
         let pack = Pack::open(&self.pack).map_err(|e| e.to_string())?;
-        if indicarto::batch::is_inside(&self.output, &pack.dir) || self.output.starts_with(&pack.dir) {
-            return Err(format!(
-                "{} : le dossier de sortie est dans le dossier du pack ; choisissez un autre dossier (Indicarto n'écrit jamais dans les données d'entrée)",
-                self.output.display()
-            ));
-        }
+        indicarto::export::files::check_output_outside(&self.output, &pack.input_folders())
+            .map_err(|e| e.to_string())?;
         if !pack.warnings.is_empty() {
             eprintln!(
                 "{} avertissement(s) au chargement du pack (indicarto check pour le détail)",

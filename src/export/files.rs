@@ -1,8 +1,9 @@
 //! Writing exports to disk: every file is written to a temporary name in the target folder and
 //! renamed into place, so an interrupted export never leaves a half-written file over a good one.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::csv::{CsvStyle, CsvTable, to_csv};
 use super::render;
@@ -42,6 +43,16 @@ pub enum ExportError {
         /// The system error.
         source: std::io::Error,
     },
+    /// The output would go into a folder data is read from.
+    #[error(
+        "{output} est dans le dossier des données ({input}) : Indicarto n'écrit jamais dans les dossiers qu'il lit ; choisissez un autre dossier d'export"
+    )]
+    IntoInputFolder {
+        /// The output asked for.
+        output: PathBuf,
+        /// The input folder holding it.
+        input: PathBuf,
+    },
     /// Rendering to PNG or PDF failed.
     #[error("{path} : {source}")]
     Render {
@@ -54,21 +65,75 @@ pub enum ExportError {
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` atomically from what `fill` writes: into a temporary file of the same folder
+/// (a name no other write uses, in this process or another), flushed to disk, then renamed over
+/// `path`. If `fill`, the flush or the rename fails, the temporary file is removed and a previous
+/// `path` is left as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     let io = |source| ExportError::Io { path: path.to_owned(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = path.file_name().map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let unique = NEXT.fetch_add(1, Ordering::Relaxed);
+    let temporary = dir.join(format!(".{name}.{}-{unique}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+        let mut written = std::fs::File::create(&temporary)?;
+        fill(&mut written)?;
+        written.sync_all()?;
+        drop(written);
         std::fs::rename(&temporary, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     result.map_err(io)
+}
+
+/// Refuses an output folder (or file) inside one of the folders data is read from (`inputs`, e.g.
+/// [`crate::pack::Pack::input_folders`]). The output need not exist yet: it is resolved through
+/// its nearest existing folder, so a new sub-folder of the pack is refused too.
+pub fn check_output_outside(output: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
+    let Some(resolved) = resolve(output) else { return Ok(()) };
+    for input in inputs {
+        if let Some(folder) = resolve(input)
+            && resolved.starts_with(&folder)
+        {
+            return Err(ExportError::IntoInputFolder { output: output.to_owned(), input: input.clone() });
+        }
+    }
+    Ok(())
+}
+
+/// An absolute path without `.` or `..`, symbolic links resolved in the part that exists.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let absolute = if path.is_absolute() { path.to_owned() } else { std::env::current_dir().ok()?.join(path) };
+    let mut lexical = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut missing = Vec::new();
+    let mut existing = lexical.as_path();
+    loop {
+        if let Ok(mut found) = existing.canonicalize() {
+            found.extend(missing.iter().rev());
+            return Some(found);
+        }
+        missing.push(existing.file_name()?.to_owned());
+        existing = existing.parent()?;
+    }
 }
 
 /// Writes one illustration under `dir` as `stem.svg`, `stem.csv`, `stem.png`, `stem.pdf` as asked;
@@ -119,4 +184,75 @@ pub fn write_pdf_document(path: &Path, figures: &[&Figure], title: &str) -> Resu
     let pdf = render::pdf_from_svgs(&refs, title, lang)
         .map_err(|source| ExportError::Render { path: path.to_owned(), source })?;
     write_atomic(path, &pdf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    /// A write that fails half way (the disk filling up, say) leaves the previous file as it was
+    /// and no temporary file behind.
+    #[test]
+    fn an_interrupted_write_keeps_the_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("carte.svg");
+        write_atomic(&path, b"<svg>ancienne</svg>").unwrap();
+        let error = write_atomic_with(&path, |file| {
+            file.write_all(b"<svg>nouv")?;
+            Err(std::io::Error::other("disque plein"))
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("carte.svg : écriture impossible (disque plein)"), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"<svg>ancienne</svg>");
+        assert_eq!(names(dir.path()), ["carte.svg"]);
+        // And a write that completes replaces it.
+        write_atomic(&path, b"<svg>nouvelle</svg>").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"<svg>nouvelle</svg>");
+        assert_eq!(names(dir.path()), ["carte.svg"]);
+    }
+
+    /// A rename that fails (the target is a folder) removes the temporary file too.
+    #[test]
+    fn a_failed_rename_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("portrait.pdf");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("garde.txt"), "gardé").unwrap();
+        assert!(write_atomic(&target, b"%PDF").is_err());
+        assert_eq!(names(dir.path()), ["portrait.pdf"]);
+        assert_eq!(std::fs::read_to_string(target.join("garde.txt")).unwrap(), "gardé");
+    }
+
+    /// Outputs inside an input folder are refused, existing or not, however the path is spelled;
+    /// a sibling folder is not.
+    #[test]
+    fn outputs_inside_input_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("pack");
+        let geodata = dir.path().join("geodata");
+        for folder in [&pack, &geodata] {
+            std::fs::create_dir(folder).unwrap();
+        }
+        let inputs = [pack.clone(), geodata.clone()];
+        for output in [
+            pack.clone(),
+            pack.join("exports/nouveau"),
+            geodata.join("sorties"),
+            dir.path().join("ailleurs/../pack/./x"),
+        ] {
+            let error = check_output_outside(&output, &inputs).unwrap_err();
+            assert!(matches!(error, ExportError::IntoInputFolder { .. }), "{output:?}");
+            assert!(error.to_string().contains("dans le dossier des données"), "{error}");
+        }
+        for output in [dir.path().join("sorties"), dir.path().join("pack-exports"), dir.path().to_owned()] {
+            check_output_outside(&output, &inputs).unwrap();
+        }
+    }
 }

@@ -688,20 +688,20 @@ impl AppState {
         }
     }
 
-    /// Refuses to write into the folders data is read from.
+    /// Refuses to write into the folders data is read from: the pack's, its boundaries' and data
+    /// files' folders, and those of the quick map's files while one is shown, existing or not yet.
     fn check_output(&self, dir: &Path) -> Result<(), String> {
-        let inputs = [self.pack_path.as_path()];
-        for input in inputs {
-            let folder = if input.is_dir() { input } else { input.parent().unwrap_or(input) };
-            if dir.exists() && crate::batch::is_inside(dir, folder) {
-                return Err(format!(
-                    "{} est dans le dossier des données ({}) : choisissez un autre dossier d'export",
-                    dir.display(),
-                    folder.display()
-                ));
-            }
+        let mut inputs = if let Some(pack) = &self.pack {
+            pack.input_folders()
+        } else {
+            let path = &self.pack_path;
+            vec![if path.is_dir() { path.clone() } else { path.parent().unwrap_or(path).to_owned() }]
+        };
+        if let Some(quick) = &self.quick {
+            let parent = |file: &Path| file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+            inputs.extend([parent(&quick.boundaries), parent(&quick.data)]);
         }
-        Ok(())
+        crate::export::files::check_output_outside(dir, &inputs).map_err(|e| e.to_string())
     }
 
     fn export(&mut self, request: ExportRequest) {

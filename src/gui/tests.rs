@@ -214,18 +214,33 @@ fn export_the_portrait_to_a_folder_and_read_the_files_back() {
     );
 }
 
+/// Exports never go into a folder the pack reads: its own (existing sub-folder or one the export
+/// would create: the check once let a new folder through), nor the boundaries' folder beside it.
 #[test]
 fn exporting_into_the_data_folder_is_refused() {
     let mut a = app();
-    a.apply(Action::Export(super::state::ExportRequest {
-        dir: sample().join("data"),
-        formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
-        portrait_pdf: false,
-        csv_style: crate::export::csv::CsvStyle::French,
-        only: None,
-    }));
-    assert!(a.state.messages.iter().any(|m| m.severity == Severity::Error && m.text.contains("dossier des données")));
-    assert_eq!(a.state.exporting, 0);
+    let new_folder = sample().join("exports-nouveau");
+    for dir in [sample().join("data"), new_folder.clone(), sample().join("../geodata/sorties")] {
+        let errors = a.state.messages.iter().filter(|m| m.severity == Severity::Error).count();
+        a.apply(Action::Export(super::state::ExportRequest {
+            dir: dir.clone(),
+            formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
+            portrait_pdf: false,
+            csv_style: crate::export::csv::CsvStyle::French,
+            only: None,
+        }));
+        let refused: Vec<&str> = a
+            .state
+            .messages
+            .iter()
+            .filter(|m| m.severity == Severity::Error && m.text.contains("dossier des données"))
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(refused.len(), errors + 1, "{dir:?}: {refused:?}");
+        assert_eq!(a.state.exporting, 0);
+    }
+    assert!(!new_folder.exists());
+    assert!(!sample().join("../geodata/sorties").exists());
 }
 
 #[test]
@@ -331,6 +346,20 @@ fn a_quick_map_of_ones_own_csv_shows_in_the_window_and_follows_the_classificatio
     assert_eq!(portrait.len(), 1);
     let classes: std::collections::BTreeSet<_> = portrait[0].figure.tags().filter_map(|t| t.class).collect();
     assert_eq!(classes.len(), 3, "three classes: {classes:?}");
+    // Its export never goes beside the CSV it reads (nor into the boundaries' folder).
+    for target in [dir.path().join("cartes"), sample().join("../geodata")] {
+        h.state_mut().apply(Action::Export(super::state::ExportRequest {
+            dir: target.clone(),
+            formats: crate::export::files::Formats { svg: true, csv: false, png_dpi: None, pdf: false },
+            portrait_pdf: false,
+            csv_style: crate::export::csv::CsvStyle::French,
+            only: None,
+        }));
+        let last = h.state().state.messages.last().unwrap();
+        assert!(last.severity == Severity::Error && last.text.contains("dossier des données"), "{}", last.text);
+        assert_eq!(h.state().state.exporting, 0);
+        assert!(!dir.path().join("cartes").exists());
+    }
 }
 
 #[test]

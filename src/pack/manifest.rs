@@ -113,6 +113,10 @@ pub struct SecrecyDef {
     /// masked. Default 11.
     #[serde(default = "eleven")]
     pub min_numerator: u32,
+    /// Secondary secrecy: also mask complementary cells so that no masked value can be recovered
+    /// by differencing published totals. For `sum` and `rate` indicators.
+    #[serde(default)]
+    pub secondary: bool,
 }
 
 fn eleven() -> u32 {

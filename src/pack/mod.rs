@@ -93,6 +93,26 @@ pub struct Pack {
 }
 
 impl Pack {
+    /// The folders the pack reads from: its own, and those of its boundary layers, data files,
+    /// zonings and COG history, sorted, each once. Exports must not go into any of them.
+    #[must_use]
+    pub fn input_folders(&self) -> Vec<PathBuf> {
+        let files = self
+            .manifest
+            .boundaries
+            .iter()
+            .map(|b| &b.file)
+            .chain(self.manifest.data.iter().map(|d| &d.file))
+            .chain(self.manifest.zonings.iter().map(|z| &z.file))
+            .chain(self.manifest.pack.cog_history.iter());
+        let mut folders: Vec<PathBuf> = std::iter::once(self.dir.clone())
+            .chain(files.map(|f| self.dir.join(f).parent().map_or_else(|| self.dir.clone(), Path::to_owned)))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        folders
+    }
+
     /// Opens a pack from its folder or its manifest file.
     pub fn open(path: &Path) -> Result<Pack, PackError> {
         let manifest_path = if path.is_dir() { path.join(MANIFEST_FILE) } else { path.to_owned() };
@@ -289,6 +309,17 @@ fn build_indicators(manifest: &Manifest, file: &Path, issues: &mut Vec<PackIssue
                 }
             },
         };
+        if def.secrecy.is_some_and(|s| s.secondary)
+            && !matches!(aggregation, Aggregation::Sum | Aggregation::Rate { .. })
+        {
+            issue(
+                "le secret secondaire (secrecy = { secondary = true }) s'applique aux effectifs et aux taux agrégés \
+                 (aggregation = \"sum\" ou \"rate\") ; pour un indicateur calculé, placez-le sur l'indicateur dont il \
+                 dépend"
+                    .into(),
+            );
+            continue;
+        }
         let source = sources.get(def.source.as_str()).map_or_else(
             || def.source.clone(),
             |s| if s.licence.is_empty() { s.label.clone() } else { format!("{}, {}", s.label, s.licence) },
@@ -308,6 +339,7 @@ fn build_indicators(manifest: &Manifest, file: &Path, issues: &mut Vec<PackIssue
             aggregation,
             polarity: def.polarity,
             secrecy_min: def.secrecy.map(|s| s.min_numerator),
+            secondary_secrecy: def.secrecy.is_some_and(|s| s.secondary),
             timeless: def.timeless,
         });
     }
@@ -926,6 +958,7 @@ fn raw_cell(value: NumberCell, numerator: NumberCell, denominator: NumberCell) -
         source_secret: secret,
         computed: false,
         missing_members: 0,
+        suppressed: false,
     }
 }
 

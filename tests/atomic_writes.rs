@@ -1,0 +1,49 @@
+//! Every file Indicarto writes goes through `export::files::write_atomic` (a temporary file renamed
+//! into place): the library and binary sources, outside their test modules, write files nowhere
+//! else. A new `std::fs::write` in an export path fails here.
+
+#![allow(clippy::unwrap_used, reason = "test: a failure to read the sources is a test failure")]
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn files_are_written_only_by_export_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let writers = ["fs::write(", "File::create(", "OpenOptions::new(", "fs::copy(", "fs::rename("];
+    let mut scanned = 0;
+    let mut found = Vec::new();
+    for path in sources(&root.join("src")) {
+        let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        if relative == "src/export/files.rs" || relative.ends_with("/tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Test modules come last in a file.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        scanned += 1;
+        for (number, line) in code.lines().enumerate() {
+            if writers.iter().any(|w| line.contains(w)) && !line.trim_start().starts_with("//") {
+                found.push(format!("{relative}:{}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(scanned > 20, "{scanned} sources");
+    assert!(found.is_empty(), "files written outside export::files::write_atomic:\n{}", found.join("\n"));
+    // The one place that writes does it through a temporary file and a rename.
+    let files = std::fs::read_to_string(root.join("src/export/files.rs")).unwrap();
+    assert!(files.contains("File::create(&temporary)") && files.contains("fs::rename(&temporary, path)"));
+}
