@@ -192,8 +192,10 @@ pub struct IndicartoApp {
     revision_at: Option<std::time::Instant>,
     /// The distribution of the first map's values, for the current revision.
     histogram: Option<Histogram>,
-    /// Level of detail of the focused figure (frame log).
+    /// Level of detail of the focused figure as drawn (frame log).
     focus_detail: Detail,
+    /// A level of detail of the focused figure being prepared off the UI thread.
+    preparing: Option<Preparing>,
     cache: TessellationCache,
     /// Zoom and pan of the focused figure, relative to fitting the view.
     pub focus_view: TSTransform,
@@ -209,6 +211,30 @@ pub struct IndicartoApp {
     pub tile_server: String,
     /// Downloaded tiles kept in the platform's cache folder (not in tests).
     pub tile_cache: Option<PathBuf>,
+}
+
+/// A figure prepared at a level of detail on a worker thread, with its own tessellation cache.
+struct Preparing {
+    /// Figure index and level.
+    key: (usize, Detail),
+    /// The revision the figure belongs to: a result for an older one is dropped.
+    revision: u64,
+    result: std::sync::mpsc::Receiver<PreparedFigure>,
+}
+
+impl Preparing {
+    fn start(ctx: &egui::Context, figure: &Figure, key: (usize, Detail), revision: u64) -> Preparing {
+        let (sender, result) = std::sync::mpsc::channel();
+        let figure = figure.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let prepared = paint::prepare(&figure, &mut TessellationCache::default(), key.1);
+            // The window may have moved on (closed, another revision): nobody listening is fine.
+            let _ = sender.send(prepared);
+            ctx.request_repaint();
+        });
+        Preparing { key, revision, result }
+    }
 }
 
 /// Frame intervals logged on stderr every two seconds when `INDICARTO_FRAME_LOG` is set: the
@@ -284,6 +310,7 @@ impl IndicartoApp {
             prepared_revision: 0,
             prune_pending: false,
             focus_detail: Detail::for_scale(1.0),
+            preparing: None,
             histogram: None,
             revision_at: None,
             cache: TessellationCache::default(),
@@ -296,6 +323,12 @@ impl IndicartoApp {
             tile_server: std::env::var("INDICARTO_TILES").unwrap_or_else(|_| basemap::OSM_TILES.to_owned()),
             tile_cache: None,
         }
+    }
+
+    /// The level of detail the focused figure was drawn at in the last frame.
+    #[must_use]
+    pub fn shown_detail(&self) -> Detail {
+        self.focus_detail
     }
 
     /// Whether the map view's tile background is on, and what it showed at the last frame.
@@ -327,6 +360,18 @@ impl IndicartoApp {
     /// Per-frame work outside drawing: background results, figure preparation.
     pub fn logic(&mut self) {
         self.state.poll();
+        if let Some(preparing) = &self.preparing {
+            match preparing.result.try_recv() {
+                Ok(prepared) => {
+                    if preparing.revision == self.state.revision {
+                        self.prepared.insert(preparing.key, prepared);
+                    }
+                    self.preparing = None;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.preparing = None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+        }
         if self.prepared_revision != self.state.revision {
             // Figures are prepared as they are drawn, at the detail their view needs; the cache
             // keeps the triangles of unchanged geometry, so re-classifying only re-colours.
@@ -918,7 +963,26 @@ impl IndicartoApp {
         let size_mm = Vec2::new(illustration.figure.width_mm as f32, illustration.figure.height_mm as f32);
         let available = ui.available_size();
         let scale = (available.x / size_mm.x).min(available.y / size_mm.y) * self.focus_view.scaling;
-        let detail = Detail::for_scale(scale * ui.ctx().pixels_per_point());
+        let wanted = Detail::for_scale(scale * ui.ctx().pixels_per_point());
+        // Another level of this figure is drawn while the wanted one is prepared on a thread (at
+        // France scale, the finest takes over half a second): zooming never freezes the window.
+        let nearest = self
+            .prepared
+            .keys()
+            .filter(|(i, _)| *i == index)
+            .map(|(_, d)| *d)
+            .min_by_key(|d| (d.level().abs_diff(wanted.level()), std::cmp::Reverse(*d)));
+        let detail = match nearest {
+            Some(d) if d != wanted => {
+                let key = (index, wanted);
+                if self.preparing.as_ref().is_none_or(|p| p.key != key || p.revision != self.prepared_revision) {
+                    self.preparing =
+                        Some(Preparing::start(ui.ctx(), &illustration.figure, key, self.prepared_revision));
+                }
+                d
+            }
+            _ => wanted,
+        };
         self.focus_detail = detail;
         let prepared = self
             .prepared

@@ -31,6 +31,12 @@ impl Detail {
     /// The finest level: a 0.0125 mm grid, under a pixel up to 80 pixels per millimetre.
     pub const FINEST: Detail = Detail(5);
 
+    /// The level: 0 is the coarsest.
+    #[must_use]
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
     fn step_mm(self) -> f32 {
         0.4 / f32::from(1u8 << self.0)
     }

@@ -591,3 +591,18 @@ fn the_background_shows_the_tiles_of_the_mapped_area() {
     let (x, y) = super::basemap::tile_of(2.30, 49.89, z);
     assert!(asked.contains(&(z, x as u32, y as u32)), "Amiens's tile at zoom {z} was not asked for: {asked:?}");
 }
+
+#[test]
+fn zooming_in_draws_the_coarse_level_until_the_fine_one_is_ready() {
+    let (mut h, _) = focused_map_of_amiens_metropole();
+    let before = h.state().shown_detail();
+    let centre = egui::Pos2::new(860.0, 480.0);
+    h.hover_at(centre);
+    h.step();
+    h.event(egui::Event::Zoom(8.0));
+    // One frame: the zoom is applied and the finer level asked for, but this frame is drawn at the
+    // level already prepared; the window does not wait for the tessellation.
+    h.step();
+    assert_eq!(h.state().shown_detail(), before, "the zoomed frame is drawn at once, at the old level");
+    assert!(run_until(&mut h, |h| h.state().shown_detail() > before), "the finer level arrives from the worker thread");
+}
