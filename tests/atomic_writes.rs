@@ -4,21 +4,9 @@
 
 #![allow(clippy::unwrap_used, reason = "test: a failure to read the sources is a test failure")]
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(sources(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
+use std::path::Path;
 
 #[test]
 fn files_are_written_only_by_export_files() {
@@ -26,7 +14,8 @@ fn files_are_written_only_by_export_files() {
     let writers = ["fs::write(", "File::create(", "OpenOptions::new(", "fs::copy(", "fs::rename("];
     let mut scanned = 0;
     let mut found = Vec::new();
-    for path in sources(&root.join("src")) {
+    for path in common::files_under(&root.join("src")).into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs"))
+    {
         let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
         if relative == "src/export/files.rs" || relative.ends_with("/tests.rs") {
             continue;

@@ -51,19 +51,6 @@ fn asset_files(source: &str) -> Vec<PathBuf> {
     }
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
 #[test]
 fn every_deb_asset_exists_except_the_built_binary() {
     let assets = deb_assets();
@@ -93,7 +80,7 @@ fn the_deb_ships_the_whole_sample_where_the_window_looks_for_it() {
         }
     }
     for folder in ["sample_data", "geodata"] {
-        for file in files_under(&repo.join(folder)) {
+        for file in common::files_under(&repo.join(folder)) {
             let relative = file.strip_prefix(repo).unwrap();
             let expected = format!("usr/share/indicarto/{}", relative.to_str().unwrap());
             assert_eq!(installed.get(relative), Some(&expected), "{} is not shipped", relative.display());
@@ -179,7 +166,7 @@ fn the_desktop_entry_validates_when_desktop_file_validate_is_installed() {
 fn each_png_icon_has_the_size_its_name_says() {
     let dir = common::repo().join("assets/icon");
     let mut sizes = Vec::new();
-    for path in files_under(&dir) {
+    for path in common::files_under(&dir) {
         let name = path.file_name().unwrap().to_str().unwrap();
         let Some(size) = name.strip_prefix("indicarto-").and_then(|rest| rest.strip_suffix(".png")) else {
             continue;

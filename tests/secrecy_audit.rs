@@ -121,21 +121,6 @@ fn occurrences(text: &str, needles: &[String]) -> Vec<String> {
     found
 }
 
-/// Every file under `dir`.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
-
 /// The text of one output file as scanned, by format.
 fn scanned_text(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
@@ -210,7 +195,7 @@ fn no_output_gives_a_masked_value_away() {
     let mut controls: BTreeMap<String, usize> = BTreeMap::new();
     let mut hits = Vec::new();
     let mut png_chunks = 0;
-    for path in files(out.path()) {
+    for path in common::files_under(out.path()) {
         let ext = path.extension().unwrap().to_str().unwrap().to_owned();
         let text = scanned_text(&path);
         if ext == "png" {
@@ -235,7 +220,7 @@ fn no_output_gives_a_masked_value_away() {
         hits.push(format!("logs: {found}"));
     }
     // The differencing attack on every CSV written.
-    let recovered = differencing_attack(&files(out.path()));
+    let recovered = differencing_attack(&common::files_under(out.path()));
     for (code, value) in &recovered {
         hits.push(format!("recovered by differencing: {code} = {value}"));
     }
@@ -265,7 +250,7 @@ fn the_differencing_attack_finds_a_leak_without_secondary_secrecy() {
     let out = tempfile::tempdir().unwrap();
     let logs = run(&["portrait", "--territory", "200000001"], &pack_dir, out.path());
     assert!(occurrences(&logs, &forbidden()).is_empty());
-    let recovered = differencing_attack(&files(out.path()));
+    let recovered = differencing_attack(&common::files_under(out.path()));
     assert_eq!(recovered.get("80001"), Some(&3_347), "{recovered:?}");
 }
 

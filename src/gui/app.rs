@@ -1002,40 +1002,7 @@ impl IndicartoApp {
                 self.focus_view = TSTransform::IDENTITY;
             }
             if illustration.figure.georeference.is_some() {
-                let mut on = basemap_status.is_some();
-                if ui
-                    .checkbox(&mut on, tr("Fond OpenStreetMap", "OpenStreetMap background"))
-                    .on_hover_text(tr(
-                        "Tuiles téléchargées d'OpenStreetMap sous la carte, pour se repérer ; jamais exportées",
-                        "Tiles downloaded from OpenStreetMap under the map, to find one's way; never exported",
-                    ))
-                    .changed()
-                {
-                    switch_basemap = Some(on);
-                }
-                match basemap_status {
-                    Some(basemap::Status::Loading) => {
-                        ui.weak(tr("chargement des tuiles…", "loading tiles…"));
-                    }
-                    Some(basemap::Status::Unavailable) => {
-                        ui.colored_label(
-                            ui.visuals().warn_fg_color,
-                            tr("Fond de carte indisponible (hors ligne ?)", "Background unavailable (offline?)"),
-                        )
-                        .on_hover_text(tr(
-                            "Le serveur de tuiles ne répond pas : la carte reste utilisable sans fond.",
-                            "The tile server does not answer: the map works without a background.",
-                        ));
-                    }
-                    Some(basemap::Status::Shown) | None => {}
-                }
-                if basemap_status == Some(basemap::Status::Shown) {
-                    ui.add(
-                        egui::Slider::new(&mut self.ground_opacity, 0.2..=1.0)
-                            .text(tr("opacité des aplats", "fill opacity"))
-                            .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
-                    );
-                }
+                switch_basemap = basemap_ui(ui, basemap_status, &mut self.ground_opacity);
             }
             ui.weak(tr(
                 "molette : zoom ; glisser : déplacer ; clic sur une unité : en faire le territoire",
@@ -1555,6 +1522,47 @@ fn figure_ui(
         });
     }
     None
+}
+
+/// The tile background's switch, its status, and the opacity of the units over it; `Some(on)` when
+/// the switch was clicked.
+fn basemap_ui(ui: &mut egui::Ui, status: Option<basemap::Status>, opacity: &mut f32) -> Option<bool> {
+    let mut switch = None;
+    let mut on = status.is_some();
+    if ui
+        .checkbox(&mut on, tr("Fond OpenStreetMap", "OpenStreetMap background"))
+        .on_hover_text(tr(
+            "Tuiles téléchargées d'OpenStreetMap sous la carte, pour se repérer ; jamais exportées",
+            "Tiles downloaded from OpenStreetMap under the map, to find one's way; never exported",
+        ))
+        .changed()
+    {
+        switch = Some(on);
+    }
+    match status {
+        Some(basemap::Status::Loading) => {
+            ui.weak(tr("chargement des tuiles…", "loading tiles…"));
+        }
+        Some(basemap::Status::Unavailable) => {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                tr("Fond de carte indisponible (hors ligne ?)", "Background unavailable (offline?)"),
+            )
+            .on_hover_text(tr(
+                "Le serveur de tuiles ne répond pas : la carte reste utilisable sans fond.",
+                "The tile server does not answer: the map works without a background.",
+            ));
+        }
+        Some(basemap::Status::Shown) | None => {}
+    }
+    if status == Some(basemap::Status::Shown) {
+        ui.add(
+            egui::Slider::new(opacity, 0.2..=1.0)
+                .text(tr("opacité des aplats", "fill opacity"))
+                .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
+        );
+    }
+    switch
 }
 
 /// How a figure is painted beyond its own marks.
