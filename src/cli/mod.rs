@@ -190,7 +190,8 @@ impl RenderArgs {
 
     fn open(&self) -> Result<Pack, String> {
         let pack = Pack::open(&self.pack).map_err(|e| e.to_string())?;
-        if indicarto::batch::is_inside(&self.output, &pack.dir) || self.output.starts_with(&pack.dir) {
+        let input = pack.input_folder();
+        if indicarto::batch::is_inside(&self.output, input) || self.output.starts_with(input) {
             return Err(format!(
                 "{} : le dossier de sortie est dans le dossier du pack ; choisissez un autre dossier (Indicarto n'écrit jamais dans les données d'entrée)",
                 self.output.display()
