@@ -757,3 +757,122 @@ fn a_zip_bomb_stops_at_the_limit_by_counting_bytes_read() {
     assert!(message.contains("3 entrées") && message.contains("limite de 2"), "{message}");
     assert_eq!(forge::files_under(dir.path()).len(), 1, "nothing written beside the zip");
 }
+
+/// Deterministic mutations of a valid input: bytes flipped, sizes overwritten with extreme values,
+/// cut short, a slice repeated. A cheap, seeded cousin of the fuzz targets in `fuzz/`, run in the
+/// normal suite.
+fn mutate(base: &[u8], seed: u64) -> Vec<u8> {
+    let noise = garbage(16, seed);
+    let mut bytes = base.to_vec();
+    if bytes.is_empty() {
+        return noise;
+    }
+    let len = bytes.len();
+    let at = |i: usize| (usize::from(noise[i]) << 8 | usize::from(noise[i + 1])) * len / 65_536;
+    match seed % 5 {
+        0 => {
+            for i in 0..4 {
+                let p = at(2 * i);
+                bytes[p] ^= noise[8 + i] | 1;
+            }
+        }
+        1 => {
+            let p = at(0).min(bytes.len().saturating_sub(4));
+            let extreme = [i32::MAX, i32::MIN, -1, 0][usize::from(noise[2] % 4)];
+            let n = 4.min(bytes.len() - p);
+            bytes[p..p + n].copy_from_slice(&extreme.to_le_bytes()[..n]);
+        }
+        2 => bytes.truncate(at(0)),
+        3 => {
+            let (a, b) = (at(0), at(2));
+            let (a, b) = (a.min(b), a.max(b).min(a + 4096));
+            let slice = bytes[a..b].to_vec();
+            bytes.splice(a..a, slice);
+        }
+        _ => {
+            let p = at(0);
+            bytes.insert(p, noise[4]);
+        }
+    }
+    bytes
+}
+
+/// One loader call on one mutated input.
+type Run = Box<dyn Fn()>;
+
+#[test]
+fn seeded_mutations_of_valid_inputs_never_panic() {
+    use indicarto::boundary::dbf::read_dbf;
+    use indicarto::boundary::geojson::read_geojson_bytes;
+    use indicarto::boundary::shp::{ShapefileBytes, read_shapefile_bytes};
+    use indicarto::table::csv::read_csv_bytes;
+
+    let geodata = common::repo().join("geodata");
+    let shp = std::fs::read(geodata.join("hdf_departements.shp")).unwrap();
+    let shx = std::fs::read(geodata.join("hdf_departements.shx")).unwrap();
+    let dbf = std::fs::read(geodata.join("hdf_departements.dbf")).unwrap();
+    let prj = std::fs::read(geodata.join("hdf_departements.prj")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = forge::tiny_pack(dir.path());
+    let geojson = std::fs::read(tiny.join("communes.geojson")).unwrap();
+    let csv = std::fs::read(common::repo().join("sample_data/data/fr_departements_population.csv")).unwrap();
+    let manifest = std::fs::read(common::repo().join("sample_data/pack.toml")).unwrap();
+    let (shx_path, dbf_path, prj_path) = (Path::new("f.shx"), Path::new("f.dbf"), Path::new("f.prj"));
+    let mut runs = 0usize;
+    for seed in 0..2000u64 {
+        let cases: [(&str, Run); 6] = [
+            ("shp", {
+                let m = mutate(&shp, seed);
+                let (shx, dbf, prj) = (shx.clone(), dbf.clone(), prj.clone());
+                Box::new(move || {
+                    let bytes = ShapefileBytes {
+                        shp: &m,
+                        shx: (shx_path, &shx),
+                        dbf: (dbf_path, &dbf),
+                        prj: Some((prj_path, &prj)),
+                        cpg: None,
+                    };
+                    let _ = read_shapefile_bytes(Path::new("f.shp"), &bytes, &LoadOptions::default());
+                })
+            }),
+            ("shx", {
+                let m = mutate(&shx, seed);
+                let (shp, dbf) = (shp.clone(), dbf.clone());
+                Box::new(move || {
+                    let bytes =
+                        ShapefileBytes { shp: &shp, shx: (shx_path, &m), dbf: (dbf_path, &dbf), prj: None, cpg: None };
+                    let options = LoadOptions { assume_crs: Some(boundary::Crs::lambert93()) };
+                    let _ = read_shapefile_bytes(Path::new("f.shp"), &bytes, &options);
+                })
+            }),
+            ("dbf", {
+                let m = mutate(&dbf, seed);
+                Box::new(move || drop(read_dbf(dbf_path, &m, None)))
+            }),
+            ("geojson", {
+                let m = mutate(&geojson, seed);
+                Box::new(move || drop(read_geojson_bytes(Path::new("f.geojson"), &m)))
+            }),
+            ("csv", {
+                let m = mutate(&csv, seed);
+                Box::new(move || drop(read_csv_bytes(&m, Path::new("f.csv"), &CsvOptions::default())))
+            }),
+            ("manifest", {
+                let m = mutate(&manifest, seed);
+                Box::new(move || {
+                    if let Ok(text) = std::str::from_utf8(&m) {
+                        drop(indicarto::pack::parse_manifest(Path::new("pack.toml"), text).map_err(|e| e.to_string()));
+                    }
+                })
+            }),
+        ];
+        for (name, run) in cases {
+            runs += 1;
+            assert!(
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).is_ok(),
+                "{name}: panic with seed {seed} (see mutate)"
+            );
+        }
+    }
+    println!("{runs} entrées mutées, aucune panique");
+}
