@@ -20,6 +20,9 @@ pub struct DbfTable {
     pub records: Vec<Vec<Option<String>>>,
     /// How the text was decoded and why, for messages (`UTF-8 (.cpg)`).
     pub encoding: String,
+    /// Non-fatal problems, each naming the file (a `.cpg` that is unreadable or contradicted by
+    /// the bytes).
+    pub warnings: Vec<String>,
 }
 
 struct FieldDescriptor {
@@ -79,7 +82,33 @@ pub fn read_dbf(path: &Path, bytes: &[u8], cpg: Option<&str>) -> Result<DbfTable
     }
 
     let body = &bytes[header_size..needed];
-    let (encoding, source) = choose_encoding(cpg, language_driver, body, &fields, record_size);
+    let mut warnings = Vec::new();
+    let (mut encoding, mut source) = choose_encoding(cpg, language_driver, body, &fields, record_size);
+    if let Some(label) = cpg.filter(|c| encoding_from_cpg(c).is_none()) {
+        warnings.push(format!(
+            "{} : fichier .cpg illisible (« {} ») : encodage {} {}",
+            path.display(),
+            label.trim().chars().take(40).collect::<String>(),
+            encoding.name(),
+            if source == EncodingSource::Detected { "détecté" } else { "de l'octet de langue" }
+        ));
+    }
+    if encoding == UTF_8
+        && let Some((record, field)) = first_invalid_utf8(body, &fields, record_size)
+    {
+        // A `.cpg` that says UTF-8 over Windows-1252 bytes (a file re-saved by an old tool): read
+        // it as Windows-1252 rather than print replacement characters, and say so.
+        warnings.push(format!(
+            "{} : enregistrement {record}, champ {field} : texte qui n'est pas de l'UTF-8 alors que l'encodage annoncé ({}) l'est : lu en windows-1252",
+            path.display(),
+            match source {
+                EncodingSource::Cpg => "fichier .cpg",
+                _ => "octet de langue",
+            }
+        ));
+        encoding = WINDOWS_1252;
+        source = EncodingSource::Detected;
+    }
     let encoding_label = format!(
         "{} ({})",
         encoding.name(),
@@ -116,7 +145,7 @@ pub fn read_dbf(path: &Path, bytes: &[u8], cpg: Option<&str>) -> Result<DbfTable
         }
         records.push(values);
     }
-    Ok(DbfTable { fields: fields.into_iter().map(|f| f.name).collect(), records, encoding: encoding_label })
+    Ok(DbfTable { fields: fields.into_iter().map(|f| f.name).collect(), records, encoding: encoding_label, warnings })
 }
 
 fn read_descriptors(path: &Path, area: &[u8], record_size: usize) -> Result<Vec<FieldDescriptor>, BoundaryError> {
@@ -177,13 +206,22 @@ fn choose_encoding(
         0x03 | 0x57 | 0x58 | 0x59 => return (WINDOWS_1252, EncodingSource::LanguageDriver),
         _ => {}
     }
-    let text_is_utf8 = body.chunks_exact(record_size.max(1)).all(|record| {
+    if first_invalid_utf8(body, fields, record_size).is_none() {
+        (UTF_8, EncodingSource::Detected)
+    } else {
+        (WINDOWS_1252, EncodingSource::Detected)
+    }
+}
+
+/// The first text value that is not valid UTF-8: its 1-based record number and field name.
+fn first_invalid_utf8<'f>(body: &[u8], fields: &'f [FieldDescriptor], record_size: usize) -> Option<(usize, &'f str)> {
+    body.chunks_exact(record_size.max(1)).enumerate().find_map(|(index, record)| {
         fields
             .iter()
             .filter(|f| f.kind == b'C')
-            .all(|f| std::str::from_utf8(&record[f.offset..f.offset + f.length]).is_ok())
-    });
-    if text_is_utf8 { (UTF_8, EncodingSource::Detected) } else { (WINDOWS_1252, EncodingSource::Detected) }
+            .find(|f| std::str::from_utf8(&record[f.offset..f.offset + f.length]).is_err())
+            .map(|f| (index + 1, f.name.as_str()))
+    })
 }
 
 /// Maps the labels found in `.cpg` files (`UTF-8`, `1252`, `ANSI 1252`, `ISO-8859-1`, `65001`…) to

@@ -13,7 +13,19 @@ use super::{BoundaryError, Feature, Layer, crs::Crs};
 /// Reads a GeoJSON file into a polygon layer.
 pub fn read_geojson(path: &Path) -> Result<Layer, BoundaryError> {
     let bytes = std::fs::read(path).map_err(|e| BoundaryError::io(path, e))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    read_geojson_bytes(path, &bytes)
+}
+
+/// Reads GeoJSON already in memory; `path` names it in messages.
+pub fn read_geojson_bytes(path: &Path, bytes: &[u8]) -> Result<Layer, BoundaryError> {
+    if super::utf16_bom(bytes) {
+        return Err(BoundaryError::malformed(
+            path,
+            "début du fichier",
+            "fichier encodé en UTF-16 : le GeoJSON doit être en UTF-8 (RFC 7946)",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(BoundaryError::malformed(
             path,

@@ -121,11 +121,21 @@ impl BoundaryError {
 /// Reads a boundary layer, choosing the format from the extension (`.shp`, `.geojson`, `.json`).
 pub fn load_layer(path: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match ext.as_deref() {
+    let mut layer = match ext.as_deref() {
         Some("shp") => shp::read_shapefile(path, options),
         Some("geojson" | "json") => geojson::read_geojson(path),
         _ => Err(BoundaryError::UnknownFormat { path: path.to_owned() }),
+    }?;
+    if layer.features.is_empty() {
+        layer.warnings.push(format!("{} : aucune entité : la couche est vide", path.display()));
     }
+    Ok(layer)
+}
+
+/// "UTF-16" when the bytes start with a UTF-16 byte-order mark, for messages about text files
+/// saved as "Unicode" by Windows tools.
+pub(crate) fn utf16_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
 
 impl Layer {

@@ -16,6 +16,21 @@ use super::{BoundaryError, Feature, Layer, LoadOptions, assemble_polygons, crs::
 const HEADER_LEN: usize = 100;
 const FILE_CODE: i32 = 9994;
 
+/// The bytes of a Shapefile set, read from disk or from elsewhere (a fuzzer, an archive).
+#[derive(Debug, Clone, Copy)]
+pub struct ShapefileBytes<'a> {
+    /// The `.shp`.
+    pub shp: &'a [u8],
+    /// The `.shx` and the path that names it in messages.
+    pub shx: (&'a Path, &'a [u8]),
+    /// The `.dbf` and the path that names it in messages.
+    pub dbf: (&'a Path, &'a [u8]),
+    /// The `.prj`, when there is one, and its path.
+    pub prj: Option<(&'a Path, &'a [u8])>,
+    /// The `.cpg`, when there is one.
+    pub cpg: Option<&'a [u8]>,
+}
+
 /// Reads a Shapefile set whose `.shp` is `path`.
 pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
     let shp = std::fs::read(path).map_err(|e| BoundaryError::io(path, e))?;
@@ -25,27 +40,54 @@ pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, Bound
         .ok_or_else(|| BoundaryError::MissingCompanion { path: path.to_owned(), missing: ".dbf".into() })?;
     let shx = std::fs::read(&shx_path).map_err(|e| BoundaryError::io(&shx_path, e))?;
     let dbf_bytes = std::fs::read(&dbf_path).map_err(|e| BoundaryError::io(&dbf_path, e))?;
-
-    let crs = match companion(path, "prj") {
-        Some(prj_path) => {
-            let bytes = std::fs::read(&prj_path).map_err(|e| BoundaryError::io(&prj_path, e))?;
-            let wkt = String::from_utf8_lossy(&bytes);
-            Crs::from_wkt(&wkt).map_err(|source| BoundaryError::Crs { path: prj_path, source })?
-        }
-        None => options.assume_crs.clone().ok_or_else(|| BoundaryError::NoCrs { path: path.to_owned() })?,
+    let prj_path = companion(path, "prj");
+    let prj = match &prj_path {
+        Some(p) => Some(std::fs::read(p).map_err(|e| BoundaryError::io(p, e))?),
+        None => None,
     };
     let cpg = match companion(path, "cpg") {
         Some(p) => Some(std::fs::read(&p).map_err(|e| BoundaryError::io(&p, e))?),
         None => None,
     };
-    let cpg_text = cpg.as_deref().map(String::from_utf8_lossy);
+    let bytes = ShapefileBytes {
+        shp: &shp,
+        shx: (&shx_path, &shx),
+        dbf: (&dbf_path, &dbf_bytes),
+        prj: prj_path.as_deref().zip(prj.as_deref()),
+        cpg: cpg.as_deref(),
+    };
+    read_shapefile_bytes(path, &bytes, options)
+}
 
-    let n_records = check_structure(path, &shp)?;
-    check_index(&shx_path, &shx, n_records)?;
-    let table = dbf::read_dbf(&dbf_path, &dbf_bytes, cpg_text.as_deref())?;
+/// Reads a Shapefile set already in memory; `path` names the `.shp` in messages.
+pub fn read_shapefile_bytes(
+    path: &Path,
+    bytes: &ShapefileBytes<'_>,
+    options: &LoadOptions,
+) -> Result<Layer, BoundaryError> {
+    let (shp, (shx_path, shx), (dbf_path, dbf_bytes)) = (bytes.shp, bytes.shx, bytes.dbf);
+    let crs = match bytes.prj {
+        Some((prj_path, prj)) if super::utf16_bom(prj) => {
+            return Err(BoundaryError::malformed(
+                prj_path,
+                "début du fichier",
+                "système de coordonnées illisible : fichier encodé en UTF-16, texte WKT en ASCII ou UTF-8 attendu",
+            ));
+        }
+        Some((prj_path, prj)) => {
+            let wkt = String::from_utf8_lossy(prj);
+            Crs::from_wkt(&wkt).map_err(|source| BoundaryError::Crs { path: prj_path.to_owned(), source })?
+        }
+        None => options.assume_crs.clone().ok_or_else(|| BoundaryError::NoCrs { path: path.to_owned() })?,
+    };
+    let cpg_text = bytes.cpg.map(String::from_utf8_lossy);
+
+    let n_records = check_structure(path, shp)?;
+    check_index(shx_path, shx, n_records)?;
+    let table = dbf::read_dbf(dbf_path, dbf_bytes, cpg_text.as_deref())?;
     if table.records.len() != n_records {
         return Err(BoundaryError::malformed(
-            &dbf_path,
+            dbf_path,
             "en-tête",
             format!(
                 "{} enregistrements attributaires pour {n_records} formes dans le .shp : les deux fichiers ne vont pas ensemble",
@@ -54,12 +96,14 @@ pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, Bound
         ));
     }
 
-    let mut reader = ShapeReader::with_shx(Cursor::new(&shp[..]), Cursor::new(&shx[..]))
+    let mut reader = ShapeReader::with_shx(Cursor::new(shp), Cursor::new(shx))
         .map_err(|e| BoundaryError::malformed(path, "en-tête", e.to_string()))?;
     let mut features = Vec::with_capacity(n_records);
     let mut warnings = Vec::new();
     let mut null_shapes = 0usize;
     let mut orphan_holes = 0usize;
+    let mut unclosed_rings = 0usize;
+    let mut degenerate_rings = Vec::new();
     for (index, (shape, attributes)) in reader.iter_shapes().zip(table.records).enumerate() {
         let place = || format!("enregistrement {}", index + 1);
         let shape = shape.map_err(|e| BoundaryError::malformed(path, place(), e.to_string()))?;
@@ -85,7 +129,12 @@ pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, Bound
             if let Some((x, y)) = points.iter().find(|(x, y)| !x.is_finite() || !y.is_finite()) {
                 return Err(BoundaryError::malformed(path, place(), format!("coordonnée non finie ({x}, {y})")));
             }
+            if points.first() != points.last() {
+                // geo closes rings itself; said, since a file that does not is suspect.
+                unclosed_rings += 1;
+            }
             if points.len() < 3 {
+                degenerate_rings.push(index + 1);
                 continue;
             }
             let ring = LineString::new(points.into_iter().map(|(x, y)| Coord { x, y }).collect());
@@ -96,6 +145,20 @@ pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, Bound
     if null_shapes > 0 {
         warnings.push(format!("{} : {null_shapes} forme(s) vide(s)", path.display()));
     }
+    if unclosed_rings > 0 {
+        warnings.push(format!(
+            "{} : {unclosed_rings} anneau(x) non fermé(s) (dernier point différent du premier), fermé(s) à la lecture",
+            path.display()
+        ));
+    }
+    if let Some(first) = degenerate_rings.first() {
+        warnings.push(format!(
+            "{} : enregistrement {first} : anneau de moins de 3 points ignoré ({} en tout)",
+            path.display(),
+            degenerate_rings.len()
+        ));
+    }
+    warnings.extend(table.warnings);
     if orphan_holes > 0 {
         warnings
             .push(format!("{} : {orphan_holes} trou(s) hors de tout contour, gardé(s) comme contours", path.display()));
@@ -220,6 +283,14 @@ fn check_polygon_record(content: &[u8]) -> Result<(), String> {
     if needed > content.len() {
         return Err(format!(
             "{n_parts} parties et {n_points} points annoncés ({needed} octets) dans un enregistrement de {} octets",
+            content.len()
+        ));
+    }
+    // PolygonZ carries a Z range and one Z per point after the XY points (then optional M values).
+    let needed_z = needed + 16 + 8 * n_points;
+    if record_type == 15 && needed_z > content.len() {
+        return Err(format!(
+            "PolygonZ de {n_points} points sans ses coordonnées Z : {needed_z} octets attendus dans un enregistrement de {}",
             content.len()
         ));
     }

@@ -1147,7 +1147,10 @@ impl IndicartoApp {
         let mut open = true;
         let mut done = false;
         dialog(tr("Ouvrir un pack", "Open a pack"), &mut open).show(ctx, |ui| {
-            let label = ui.label(tr("Dossier du pack (ou son pack.toml)", "Pack folder (or its pack.toml)"));
+            let label = ui.label(tr(
+                "Dossier du pack (ou son pack.toml, ou le pack en .zip)",
+                "Pack folder (or its pack.toml, or the pack as a .zip)",
+            ));
             ui.horizontal(|ui| {
                 ui.add(egui::TextEdit::singleline(&mut path).desired_width(420.0)).labelled_by(label.id);
                 browse_ui(ui, &mut path, Pick::Folder);

@@ -6,12 +6,14 @@
 //! Depends on [`crate::table`] for reading files, [`crate::territory`] for territories and
 //! [`crate::aggregate`] for values; never on any UI.
 
+pub mod archive;
 pub mod manifest;
 mod zones;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::aggregate::{RawCell, Store, derive_inputs};
 use crate::boundary::LoadOptions;
@@ -75,13 +77,18 @@ pub enum PackError {
     /// The manifest parsed, but the pack has problems; every one is listed.
     #[error("{} problème(s) dans le pack :\n{}", .0.len(), .0.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<PackIssue>),
+    /// A zip pack could not be unpacked.
+    #[error(transparent)]
+    Archive(#[from] archive::ArchiveError),
 }
 
 /// An opened pack.
 #[derive(Debug, Clone)]
 pub struct Pack {
-    /// The folder holding the manifest.
+    /// The folder holding the manifest; for a zip pack, inside its private temporary folder.
     pub dir: PathBuf,
+    /// The zip the pack was opened from, if any.
+    pub archive: Option<PathBuf>,
     /// The manifest as written.
     pub manifest: Manifest,
     /// The territories of its boundary layers and zonings.
@@ -90,6 +97,8 @@ pub struct Pack {
     pub store: Store,
     /// Partial problems.
     pub warnings: Vec<Warning>,
+    /// A zip pack's temporary folder, removed when the last clone of the pack is dropped.
+    unpacked: Option<Arc<tempfile::TempDir>>,
 }
 
 impl Pack {
@@ -97,6 +106,10 @@ impl Pack {
     /// zonings and COG history, sorted, each once. Exports must not go into any of them.
     #[must_use]
     pub fn input_folders(&self) -> Vec<PathBuf> {
+        if self.archive.is_some() {
+            // A zipped pack reads nothing but its zip (unpacked into a private temporary folder).
+            return vec![self.input_folder().to_owned()];
+        }
         let files = self
             .manifest
             .boundaries
@@ -113,13 +126,59 @@ impl Pack {
         folders
     }
 
-    /// Opens a pack from its folder or its manifest file.
+    /// Opens a pack from its folder, its manifest file, or a `.zip` of the folder (see
+    /// [`Pack::open_zip`]).
     pub fn open(path: &Path) -> Result<Pack, PackError> {
+        if archive::is_zip(path) && path.is_file() {
+            return Pack::open_zip(path, &archive::ZipLimits::default());
+        }
         let manifest_path = if path.is_dir() { path.join(MANIFEST_FILE) } else { path.to_owned() };
+        Pack::open_manifest(&manifest_path, None)
+    }
+
+    /// Opens a zipped pack: the archive is checked and unpacked into a private temporary folder
+    /// (see [`archive`]) that lives as long as the pack. Files the manifest names must be inside
+    /// the archive. Messages name the zip and the entry (`pack.zip/data/x.csv`), not the
+    /// temporary folder.
+    pub fn open_zip(zip: &Path, limits: &archive::ZipLimits) -> Result<Pack, PackError> {
+        let unpacked = archive::unpack(zip, limits)?;
+        let root = unpacked.root.path().to_owned();
+        let remap = Remap { root: &root, zip };
+        match Pack::open_manifest(&unpacked.manifest, Some(&root)) {
+            Ok(mut pack) => {
+                pack.warnings = pack.warnings.into_iter().map(|w| remap.warning(w)).collect();
+                pack.archive = Some(zip.to_owned());
+                pack.unpacked = Some(Arc::new(unpacked.root));
+                Ok(pack)
+            }
+            Err(e) => Err(remap.error(e)),
+        }
+    }
+
+    /// The folder the pack was read from, which no output may go into: the pack's folder, or the
+    /// folder holding its zip.
+    #[must_use]
+    pub fn input_folder(&self) -> &Path {
+        match &self.archive {
+            Some(zip) => zip.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+            None => &self.dir,
+        }
+    }
+
+    /// Opens the pack of a manifest; with `confine`, every file it names must be inside that folder.
+    fn open_manifest(manifest_path: &Path, confine: Option<&Path>) -> Result<Pack, PackError> {
+        let manifest_path = manifest_path.to_owned();
         let dir = manifest_path.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
-        let text = std::fs::read_to_string(&manifest_path)
-            .map_err(|source| PackError::Io { path: manifest_path.clone(), source })?;
-        let manifest = parse_manifest(&manifest_path, &text)?;
+        let bytes =
+            std::fs::read(&manifest_path).map_err(|source| PackError::Io { path: manifest_path.clone(), source })?;
+        let text = manifest_text(&manifest_path, &bytes)?;
+        let manifest = parse_manifest(&manifest_path, text)?;
+        if let Some(root) = confine {
+            let escaping = files_outside(&manifest, &manifest_path, &dir, root);
+            if !escaping.is_empty() {
+                return Err(PackError::Invalid(escaping));
+            }
+        }
         let mut issues = Vec::new();
         let mut indicators = build_indicators(&manifest, &manifest_path, &mut issues);
         check_templates(&manifest, &manifest_path, &indicators, &mut issues);
@@ -200,7 +259,7 @@ impl Pack {
         fill_years(&mut indicators, &years_seen);
         store.set_indicators(indicators);
         store.complete(&territories, &mut warnings);
-        Ok(Pack { dir, manifest, territories, store, warnings })
+        Ok(Pack { dir, archive: None, manifest, territories, store, warnings, unpacked: None })
     }
 
     /// The levels a user may name, custom zonings included.
@@ -210,7 +269,121 @@ impl Pack {
     }
 }
 
-fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, PackError> {
+/// Every file the manifest names that would resolve outside `root` (a zip pack's folder): an
+/// absolute path, or `..` climbing out of it. Checked before any is read.
+fn files_outside(manifest: &Manifest, manifest_path: &Path, dir: &Path, root: &Path) -> Vec<PackIssue> {
+    let mut named: Vec<(String, &Path)> = Vec::new();
+    named.extend(manifest.boundaries.iter().map(|b| ("[[boundaries]] file".to_owned(), b.file.as_path())));
+    named.extend(manifest.data.iter().map(|d| ("[[data]] file".to_owned(), d.file.as_path())));
+    named.extend(manifest.zonings.iter().map(|z| ("[[zonings]] file".to_owned(), z.file.as_path())));
+    named.extend(manifest.pack.cog_history.iter().map(|f| ("[pack] cog_history".to_owned(), f.as_path())));
+    let mut issues = Vec::new();
+    for (place, file) in named {
+        let mut resolved = dir.to_owned();
+        let mut inside = !file.has_root() && file.components().all(|c| !matches!(c, Component::Prefix(_)));
+        for component in file.components() {
+            match component {
+                Component::ParentDir => inside &= resolved.pop(),
+                Component::Normal(part) => resolved.push(part),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            }
+        }
+        if !inside || !resolved.starts_with(root) {
+            issues.push(PackIssue {
+                file: manifest_path.to_owned(),
+                place,
+                message: format!(
+                    "« {} » sort de l'archive : dans un pack zippé, chaque fichier doit être dans l'archive, nommé par un chemin relatif",
+                    file.display()
+                ),
+            });
+        }
+    }
+    issues
+}
+
+/// Rewrites paths inside a zip pack's temporary folder as paths inside the zip, for messages.
+struct Remap<'a> {
+    root: &'a Path,
+    zip: &'a Path,
+}
+
+impl Remap<'_> {
+    fn path(&self, path: PathBuf) -> PathBuf {
+        match path.strip_prefix(self.root) {
+            Ok(inside) => self.zip.join(inside),
+            Err(_) => path,
+        }
+    }
+
+    fn text(&self, text: &str) -> String {
+        text.replace(&self.root.display().to_string(), &self.zip.display().to_string())
+    }
+
+    fn error(&self, error: PackError) -> PackError {
+        match error {
+            PackError::Io { path, source } => PackError::Io { path: self.path(path), source },
+            PackError::Manifest { path, line, column, message } => {
+                PackError::Manifest { path: self.path(path), line, column, message: self.text(&message) }
+            }
+            PackError::Invalid(issues) => PackError::Invalid(
+                issues
+                    .into_iter()
+                    .map(|i| PackIssue {
+                        file: self.path(i.file),
+                        place: self.text(&i.place),
+                        message: self.text(&i.message),
+                    })
+                    .collect(),
+            ),
+            archive @ PackError::Archive(_) => archive,
+        }
+    }
+
+    fn warning(&self, warning: Warning) -> Warning {
+        match warning {
+            Warning::UnknownCodes { file, level, codes, count, other_vintage } => {
+                Warning::UnknownCodes { file: self.path(file), level, codes, count, other_vintage }
+            }
+            Warning::TerritoriesWithoutData { file, level, count, examples } => {
+                Warning::TerritoriesWithoutData { file: self.path(file), level, count, examples }
+            }
+            Warning::Duplicate { file, line, indicator, code, year } => {
+                Warning::Duplicate { file: self.path(file), line, indicator, code, year }
+            }
+            Warning::Other(text) => Warning::Other(self.text(&text)),
+            other => other,
+        }
+    }
+}
+
+/// The manifest's bytes as UTF-8 text (a BOM is dropped), or an error at the first byte that is
+/// not: TOML is UTF-8, and a manifest saved as "Unicode" by a Windows editor is UTF-16.
+fn manifest_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, PackError> {
+    let error = |line, column, message: String| PackError::Manifest { path: path.to_owned(), line, column, message };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(error(1, 1, "fichier encodé en UTF-16 : un manifeste TOML est en UTF-8".into()));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.split(|b| *b == b'\n').count();
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        error(
+            line,
+            column,
+            format!(
+                "octet 0x{:02X} (position {}) qui n'est pas de l'UTF-8 : un manifeste TOML est un texte en UTF-8",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Parses a manifest's text; `path` names it in messages. Unknown keys are errors.
+pub fn parse_manifest(path: &Path, text: &str) -> Result<Manifest, PackError> {
     toml::from_str(text).map_err(|e: toml::de::Error| {
         let offset = e.span().map_or(0, |s| s.start);
         let before = &text[..offset.min(text.len())];

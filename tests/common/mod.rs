@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 #![allow(clippy::unwrap_used, reason = "test helpers: a failure to set up is a test failure")]
 
+pub mod forge;
 pub mod output_text;
 
 use std::fmt::Write as _;
