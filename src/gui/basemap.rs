@@ -33,6 +33,9 @@ const GRID: usize = 8;
 /// More tiles than this in view: one zoom level less (a wide window at a fine zoom).
 const MAX_TILES: usize = 48;
 
+/// Warped tile grids kept (81 page positions each).
+const MAX_WARPED: usize = 4096;
+
 /// Highest zoom of OpenStreetMap's standard tiles.
 const MAX_ZOOM: u8 = 19;
 
@@ -137,6 +140,10 @@ impl Basemap {
         let on_screen = (to_screen * frame).intersect(painter.clip_rect());
         if !on_screen.is_positive() {
             return self.status;
+        }
+        if self.warped.len() > MAX_WARPED {
+            // Panning over many zoom levels: start again rather than keep every grid seen.
+            self.warped.clear();
         }
         if self.warped_for.as_ref() != Some(georeference) {
             self.warped.clear();
