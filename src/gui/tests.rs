@@ -488,7 +488,9 @@ fn shift_click_on_a_map_unit_adds_it_to_the_zone_being_made() {
 fn run_until(h: &mut Harness<'static, IndicartoApp>, done: impl Fn(&Harness<'static, IndicartoApp>) -> bool) -> bool {
     let start = std::time::Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
-        h.run();
+        // One frame at a time: while tiles arrive the window keeps asking for frames, so it never
+        // "settles" the way `Harness::run` expects.
+        h.step();
         if done(h) {
             return true;
         }
