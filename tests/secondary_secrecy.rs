@@ -170,23 +170,10 @@ fn the_region_is_protected_with_few_complementary_cells() {
         }
         totals.push((key, communes.clone()));
     }
-    let mut recovered = Vec::new();
-    loop {
-        let mut progress = false;
-        for (total, members) in &totals {
-            let unknown: Vec<&String> =
-                std::iter::once(total).chain(members).filter(|c| !known.contains_key(*c)).collect();
-            let [missing] = unknown.as_slice() else { continue };
-            let sum: f64 = members.iter().filter_map(|m| known.get(m)).sum();
-            let value = if *missing == total { sum } else { known[total] - sum };
-            recovered.push(format!("{missing} = {value}"));
-            known.insert((*missing).clone(), value);
-            progress = true;
-        }
-        if !progress {
-            break;
-        }
-    }
+    let recovered: Vec<String> = common::solve_by_differencing(&totals, &mut known)
+        .into_iter()
+        .map(|(cell, value)| format!("{cell} = {value}"))
+        .collect();
     // EPCI reaching outside the region are sums of their loaded communes only, like the pack's.
     assert!(recovered.is_empty(), "{recovered:?}");
 }

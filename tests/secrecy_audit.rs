@@ -295,8 +295,8 @@ fn published_deaths(paths: &[PathBuf]) -> BTreeMap<String, Option<u64>> {
 /// the published deaths: any relation `total = Σ members` with exactly one unknown term gives it,
 /// repeated until nothing more comes. Returns the masked cells recovered.
 fn differencing_attack(paths: &[PathBuf]) -> BTreeMap<String, u64> {
-    let mut known: BTreeMap<String, u64> =
-        published_deaths(paths).into_iter().filter_map(|(code, value)| Some((code, value?))).collect();
+    let mut known: BTreeMap<String, f64> =
+        published_deaths(paths).into_iter().filter_map(|(code, value)| Some((code, value? as f64))).collect();
     let mut relations: Vec<(String, Vec<String>)> = Vec::new();
     let communes = &common::FIXTURE_COMMUNES;
     let group = |key: fn(&common::FixtureCommune) -> &str| -> BTreeMap<String, Vec<String>> {
@@ -316,23 +316,9 @@ fn differencing_attack(paths: &[PathBuf]) -> BTreeMap<String, u64> {
     relations.push(("32".into(), vec!["80".into(), "60".into()]));
     relations.push(("FR".into(), vec!["32".into()]));
     let masked: BTreeSet<&str> = MASKED.iter().map(|(code, _, _)| *code).collect();
-    let mut recovered = BTreeMap::new();
-    loop {
-        let mut progress = false;
-        for (total, members) in &relations {
-            let unknown: Vec<&String> =
-                std::iter::once(total).chain(members).filter(|c| !known.contains_key(*c)).collect();
-            let [missing] = unknown.as_slice() else { continue };
-            let sum: u64 = members.iter().filter_map(|m| known.get(m)).sum();
-            let value = if *missing == total { sum } else { known[total] - sum };
-            if masked.contains(missing.as_str()) {
-                recovered.insert((*missing).clone(), value);
-            }
-            known.insert((*missing).clone(), value);
-            progress = true;
-        }
-        if !progress {
-            return recovered;
-        }
-    }
+    common::solve_by_differencing(&relations, &mut known)
+        .into_iter()
+        .filter(|(cell, _)| masked.contains(cell.as_str()))
+        .map(|(cell, value)| (cell, value.round() as u64))
+        .collect()
 }

@@ -349,3 +349,29 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The differencing attack on published totals: each relation is `total = Σ members`; whenever all
+/// its cells but one are known, the last one follows, repeated until nothing more comes. `known`
+/// gains every cell derived; the derived cells are returned in the order they were found.
+pub fn solve_by_differencing(
+    relations: &[(String, Vec<String>)],
+    known: &mut std::collections::BTreeMap<String, f64>,
+) -> Vec<(String, f64)> {
+    let mut derived = Vec::new();
+    loop {
+        let mut progress = false;
+        for (total, members) in relations {
+            let unknown: Vec<&String> =
+                std::iter::once(total).chain(members).filter(|c| !known.contains_key(*c)).collect();
+            let [missing] = unknown.as_slice() else { continue };
+            let sum: f64 = members.iter().filter_map(|m| known.get(m)).sum();
+            let value = if *missing == total { sum } else { known[total] - sum };
+            derived.push(((*missing).clone(), value));
+            known.insert((*missing).clone(), value);
+            progress = true;
+        }
+        if !progress {
+            return derived;
+        }
+    }
+}
