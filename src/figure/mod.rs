@@ -2,10 +2,18 @@
 //! named layers of marks (filled paths with holes, polylines, rectangles, circles, text), each mark
 //! optionally tagged with the territory and value it shows.
 //!
-//! Charts, tables and maps are built as figures by [`crate::portrait`]; the screen and every
-//! exporter read only figures, never domain types. Coordinates are millimetres from the top-left
-//! corner of the page, y downwards. Building a figure is pure and deterministic. This module depends
-//! on nothing else in the crate but [`Lang`], the language a figure declares.
+//! Charts, tables and maps are built as figures by [`crate::chart`] and [`crate::map`]; the screen
+//! and every exporter read only figures, never domain types. Coordinates are millimetres from the
+//! top-left corner of the page, y downwards. Building a figure is pure and deterministic.
+//!
+//! Beside the model, the one kit every builder draws with: [`style`] (greys, colours, fonts, the
+//! secret hatch and the missing fill with their wording, tags from values) and [`page`] (a sheet
+//! with its layers in order, text wrapping, title, notes, legend flow, sources). The model depends
+//! on nothing else in the crate but [`Lang`], the language a figure declares; the kit adds
+//! [`crate::value`] and [`crate::text`]'s number formatting. None of it knows packs or territories.
+
+pub mod page;
+pub mod style;
 
 use crate::text::Lang;
 
