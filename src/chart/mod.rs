@@ -1,8 +1,10 @@
 //! Charts and tables as figures: pure, deterministic builders that turn plain data (names, codes,
-//! [`Value`]s, texts) into a [`Figure`] laid out in millimetres: the comparison bar chart
-//! ([`bar`]), the evolution line chart ([`line`]), the population pyramid ([`pyramid`]), the
-//! position chart, a territory among all units of its level ([`position`]), and the key-figures
-//! table ([`table`]). Every value axis goes through one [`axis::Scale`] with nice ticks.
+//! [`Value`]s, texts) into a [`Figure`] laid out in millimetres, one file per chart: the comparison
+//! bar chart ([`bar_chart`], `bar.rs`), the evolution line chart ([`line_chart`], `line.rs`), the
+//! population pyramid ([`pyramid()`], `pyramid.rs`), the position chart, a territory among all
+//! units of its level ([`position_chart`], `position.rs`), and the key-figures table
+//! ([`table_figure`], `table.rs`). Every value axis goes through one [`axis::Scale`] with nice
+//! ticks.
 //!
 //! Every builder writes the same named layers in the same order where they apply (`title`, `axes`,
 //! `gridlines`, the data marks `bars`/`lines`/`points`/`cells`, `labels`, `reference`, `legend`,
