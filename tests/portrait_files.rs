@@ -115,7 +115,7 @@ fn svg_warnings_come_back_with_their_file() {
     let options = WriteOptions { formats: Formats::default(), csv_style: CsvStyle::French, document: None };
     let written = write_portrait(out.path(), &[illustration], &options).unwrap();
     let svg = out.path().join("01-carte-dense.svg");
-    assert_eq!(written.files, [svg.clone()], "no CSV for a figure without data");
+    assert_eq!(written.files, std::slice::from_ref(&svg), "no CSV for a figure without data");
     assert_eq!(written.warnings.len(), 1, "{:?}", written.warnings);
     assert_eq!(written.warnings[0].file, svg);
     assert!(written.warnings[0].to_string().contains("40000 points"), "{}", written.warnings[0]);
