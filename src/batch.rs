@@ -1,6 +1,7 @@
 //! Batch export: one portrait per territory of a level (optionally within a region or département),
 //! written in parallel on every core, with stable folder names from codes and names, progress
-//! reported and cancellation honoured between territories.
+//! reported and cancellation honoured between territories. Each territory's files are written by
+//! [`write_portrait`], as for one portrait; the batch only gathers what it returns.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -8,11 +9,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::code::{Level, TerritoryCode};
 use crate::export::csv::CsvStyle;
-use crate::export::files::{Formats, slug, write_illustration, write_pdf_document};
+use crate::export::files::{ExportError, Formats, slug};
 use crate::pack::Pack;
+use crate::pack::template::Template;
 use crate::portrait::{
-    MapOptions, Selection, TerritoryRef, build_portrait, default_comparisons, template, units_within,
+    FileWarning, MapOptions, PortraitError, PortraitPdf, Selection, TerritoryRef, WriteOptions, Written,
+    build_portrait, default_comparisons, template, units_within, write_portrait,
 };
+use crate::territory::Territory;
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -23,13 +27,13 @@ pub struct BatchOptions {
     pub within: Option<TerritoryRef>,
     /// Template id; the pack's first when absent.
     pub template: Option<String>,
-    /// Map settings.
+    /// Classification, palette, extent and language of every portrait.
     pub map: MapOptions,
     /// Files per illustration.
     pub formats: Formats,
-    /// Also one multi-page PDF per territory.
+    /// Also one multi-page PDF per territory ([`PortraitPdf`]).
     pub portrait_pdf: bool,
-    /// CSV dialect.
+    /// The dialect of the CSV files.
     pub csv_style: CsvStyle,
     /// Output folder; one sub-folder per territory.
     pub out_dir: PathBuf,
@@ -44,10 +48,23 @@ pub struct BatchReport {
     pub done: usize,
     /// Files written.
     pub files: usize,
-    /// Territories that failed, with the reason.
+    /// Territories that failed, with the reason, by code.
     pub failures: Vec<(TerritoryCode, String)>,
+    /// Partial problems with files written (SVG paths past Illustrator's limit…), by file.
+    pub warnings: Vec<FileWarning>,
     /// Whether it was cancelled before the end.
     pub cancelled: bool,
+}
+
+/// Why one territory of a batch failed (the others go on).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// Its portrait could not be built.
+    #[error(transparent)]
+    Portrait(#[from] PortraitError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Export(#[from] ExportError),
 }
 
 /// The folder name of a territory's portrait: code and slugged name (`80021-amiens`).
@@ -59,11 +76,7 @@ pub fn folder_name(code: &TerritoryCode, name: &str) -> String {
 
 /// The territories a batch covers, sorted by code.
 #[must_use]
-pub fn batch_territories<'a>(
-    pack: &'a Pack,
-    level: &Level,
-    within: Option<&TerritoryRef>,
-) -> Vec<&'a crate::territory::Territory> {
+pub fn batch_territories<'a>(pack: &'a Pack, level: &Level, within: Option<&TerritoryRef>) -> Vec<&'a Territory> {
     match within {
         Some(w) => units_within(pack, level, w),
         None => pack.territories.level(level).map(|l| l.territories.values().collect()).unwrap_or_default(),
@@ -76,7 +89,7 @@ pub fn run_batch(
     options: &BatchOptions,
     progress: &(dyn Fn(usize, usize, &str) + Sync),
     cancel: &AtomicBool,
-) -> Result<BatchReport, crate::portrait::PortraitError> {
+) -> Result<BatchReport, PortraitError> {
     let template = template(pack, options.template.as_deref())?;
     let territories = batch_territories(pack, &options.level, options.within.as_ref());
     let total = territories.len();
@@ -102,11 +115,12 @@ pub fn run_batch(
                     let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
                     if let Ok(mut r) = report.lock() {
                         match outcome {
-                            Ok(files) => {
+                            Ok(written) => {
                                 r.done += 1;
-                                r.files += files;
+                                r.files += written.files.len();
+                                r.warnings.extend(written.warnings);
                             }
-                            Err(message) => r.failures.push((territory.code.clone(), message)),
+                            Err(error) => r.failures.push((territory.code.clone(), error.to_string())),
                         }
                     }
                     progress(done, total, &territory.name);
@@ -121,37 +135,25 @@ pub fn run_batch(
     let mut report = report.into_inner().unwrap_or_default();
     report.cancelled = cancel.load(Ordering::Relaxed) && report.done + report.failures.len() < total;
     report.failures.sort();
+    // Workers finish in any order; the report must not.
+    report.warnings.sort();
     Ok(report)
 }
 
+/// Builds and writes one territory's portrait into its own folder.
 fn export_one(
     pack: &Pack,
-    territory: &crate::territory::Territory,
-    template: &crate::pack::manifest::TemplateDef,
+    territory: &Territory,
+    template: &Template,
     options: &BatchOptions,
-) -> Result<usize, String> {
+) -> Result<Written, BatchError> {
     let here = TerritoryRef { level: territory.level.clone(), code: territory.code.clone() };
     let selection = Selection { comparisons: default_comparisons(pack, &here), territory: here, year: None };
-    let illustrations = build_portrait(pack, &selection, template, &options.map).map_err(|e| e.to_string())?;
-    let dir = options.out_dir.join(folder_name(&territory.code, &territory.name));
-    let mut files = 0;
-    for illustration in &illustrations {
-        let (written, _) = write_illustration(
-            &dir,
-            &illustration.slug,
-            &illustration.figure,
-            &illustration.data,
-            options.formats,
-            options.csv_style,
-        )
-        .map_err(|e| e.to_string())?;
-        files += written.len();
-    }
-    if options.portrait_pdf {
-        let figures: Vec<_> = illustrations.iter().map(|i| &i.figure).collect();
-        write_pdf_document(&dir.join(format!("portrait-{}.pdf", template.id)), &figures, &territory.name)
-            .map_err(|e| e.to_string())?;
-        files += 1;
-    }
-    Ok(files)
+    let illustrations = build_portrait(pack, &selection, template, &options.map)?;
+    let write = WriteOptions {
+        formats: options.formats,
+        csv_style: options.csv_style,
+        document: options.portrait_pdf.then(|| PortraitPdf::new(template, &territory.name)),
+    };
+    Ok(write_portrait(&options.out_dir.join(folder_name(&territory.code, &territory.name)), &illustrations, &write)?)
 }

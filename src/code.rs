@@ -1,9 +1,13 @@
 //! Identifiers: territory codes, indicator ids and territorial levels.
 //!
 //! Codes are text everywhere (`02691`, `2A004`, `200041556`): they are never parsed as numbers, so a
-//! leading zero cannot be lost. This module depends on nothing else in the crate.
+//! leading zero cannot be lost. Every name of a level (keys, French and English labels, plurals,
+//! layer ids) is given by [`Level`] here and nowhere else. This module depends only on
+//! [`crate::text`] (search keys, [`Lang`]).
 
 use std::fmt;
+
+use crate::text::Lang;
 
 /// An official or user-defined territory code (INSEE commune or département code, EPCI SIREN, region
 /// code, `FR`, or the code of a custom zone). Stored trimmed, case preserved.
@@ -45,14 +49,14 @@ impl From<&str> for TerritoryCode {
 /// A territory by level and code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TerritoryRef {
-    /// Level.
+    /// The level the code is read at: `32` is both a région and a département.
     pub level: Level,
-    /// Code.
+    /// The code at that level.
     pub code: TerritoryCode,
 }
 
 impl TerritoryRef {
-    /// A reference.
+    /// The territory of this code at this level (the code trimmed, as [`TerritoryCode::new`]).
     #[must_use]
     pub fn new(level: Level, code: &str) -> Self {
         TerritoryRef { level, code: TerritoryCode::new(code) }
@@ -72,7 +76,7 @@ impl fmt::Display for TerritoryRef {
 pub struct IndicatorId(String);
 
 impl IndicatorId {
-    /// Wraps an id.
+    /// Wraps an id, trimming surrounding whitespace.
     #[must_use]
     pub fn new(id: &str) -> Self {
         Self(id.trim().to_owned())
@@ -157,17 +161,122 @@ impl Level {
         }
     }
 
-    /// The French label shown to users.
+    /// The level's name in a sentence, singular: « commune », « département », "department"; a
+    /// custom zoning keeps its own name. Every level name the application shows comes from here,
+    /// [`Level::plural`] and [`Level::layer_label`].
+    ///
+    /// ```
+    /// use indicarto::code::Level;
+    /// use indicarto::text::Lang;
+    /// assert_eq!(Level::Departement.label(Lang::Fr), "département");
+    /// assert_eq!(Level::Departement.label(Lang::En), "department");
+    /// assert_eq!(Level::Custom("Pays du Sud".into()).label(Lang::En), "Pays du Sud");
+    /// ```
     #[must_use]
-    pub fn label_fr(&self) -> &str {
+    pub fn label(&self, lang: Lang) -> &str {
         match self {
             Level::Commune => "commune",
             Level::Epci => "EPCI",
-            Level::Departement => "département",
-            Level::Region => "région",
+            Level::Departement => lang.pick("département", "department"),
+            Level::Region => lang.pick("région", "region"),
             Level::France => "France",
             Level::Custom(name) => name,
         }
+    }
+
+    /// The French label, as messages and the command line (always French) write it: the same as
+    /// `label(Lang::Fr)`.
+    #[must_use]
+    pub fn label_fr(&self) -> &str {
+        self.label(Lang::Fr)
+    }
+
+    /// The units of the level in a sentence: « parmi les communes », "among the EPCIs".
+    ///
+    /// ```
+    /// use indicarto::code::Level;
+    /// use indicarto::text::Lang;
+    /// assert_eq!(Level::Epci.plural(Lang::Fr), "EPCI");
+    /// assert_eq!(Level::Epci.plural(Lang::En), "EPCIs");
+    /// assert_eq!(Level::Custom("bassins".into()).plural(Lang::Fr), "zones « bassins »");
+    /// ```
+    #[must_use]
+    pub fn plural(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Level::Commune, _) => "communes".into(),
+            (Level::Epci, Lang::Fr) => "EPCI".into(),
+            (Level::Epci, Lang::En) => "EPCIs".into(),
+            (Level::Departement, Lang::Fr) => "départements".into(),
+            (Level::Departement, Lang::En) => "departments".into(),
+            (Level::Region, Lang::Fr) => "régions".into(),
+            (Level::Region, Lang::En) => "regions".into(),
+            (Level::France, Lang::Fr) => "pays".into(),
+            (Level::France, Lang::En) => "countries".into(),
+            (Level::Custom(name), Lang::Fr) => format!("zones « {name} »"),
+            (Level::Custom(name), Lang::En) => format!("“{name}” zones"),
+        }
+    }
+
+    /// The id of the figure layer holding the level's units (`communes`, `departements`): the same
+    /// in every language, since designers and scripts find layers by it. A custom zoning's is its
+    /// name as a search key, spaces as hyphens.
+    ///
+    /// ```
+    /// use indicarto::code::Level;
+    /// assert_eq!(Level::Departement.layer_id(), "departements");
+    /// assert_eq!(Level::Custom("Bassins de vie".into()).layer_id(), "bassins-de-vie");
+    /// ```
+    #[must_use]
+    pub fn layer_id(&self) -> String {
+        match self {
+            Level::Commune => "communes".into(),
+            Level::Epci => "epci".into(),
+            Level::Departement => "departements".into(),
+            Level::Region => "regions".into(),
+            Level::France => "france".into(),
+            Level::Custom(name) => crate::text::search_key(name).replace(' ', "-"),
+        }
+    }
+
+    /// The official level whose units a layer of this id holds (the inverse of
+    /// [`Level::layer_id`]); `None` for any other layer.
+    ///
+    /// ```
+    /// use indicarto::code::Level;
+    /// assert_eq!(Level::from_layer_id("epci"), Some(Level::Epci));
+    /// assert_eq!(Level::from_layer_id("legend"), None);
+    /// ```
+    #[must_use]
+    pub fn from_layer_id(id: &str) -> Option<Level> {
+        Level::OFFICIAL.into_iter().find(|level| level.layer_id() == id)
+    }
+
+    /// The label of the level's layer, capitalised plural as a layers panel shows it
+    /// (« Départements », "Departments"); a custom zoning keeps its own name.
+    ///
+    /// ```
+    /// use indicarto::code::Level;
+    /// use indicarto::text::Lang;
+    /// assert_eq!(Level::Departement.layer_label(Lang::Fr), "Départements");
+    /// assert_eq!(Level::Departement.layer_label(Lang::En), "Departments");
+    /// ```
+    #[must_use]
+    pub fn layer_label(&self, lang: Lang) -> String {
+        match self {
+            Level::Commune => "Communes".into(),
+            Level::Epci => "EPCI".into(),
+            Level::Departement => lang.pick("Départements", "Departments").into(),
+            Level::Region => lang.pick("Régions", "Regions").into(),
+            Level::France => "France".into(),
+            Level::Custom(name) => name.clone(),
+        }
+    }
+
+    /// The keys of the official levels, for messages that list what is accepted:
+    /// `commune, epci, departement, region, france`.
+    #[must_use]
+    pub fn official_keys() -> String {
+        Level::OFFICIAL.iter().map(Level::key).collect::<Vec<_>>().join(", ")
     }
 
     /// Rank from finest (0) to coarsest; custom zonings rank between EPCI and département because

@@ -1,8 +1,24 @@
 //! Validated indicator metadata: what every consumer (tables, figures, exports) needs to label,
-//! format, aggregate and mask an indicator. Built from the manifest by [`crate::pack`].
+//! format, aggregate and mask an indicator. Built from the manifest by [`crate::pack`], which
+//! depends on this module, never the other way round: this module knows only [`crate::code`].
+
+use serde::Deserialize;
 
 use crate::code::IndicatorId;
-pub use crate::pack::manifest::Polarity;
+
+/// Whether a higher value is good news: how a difference from a comparison zone reads. Written
+/// in the manifest as `polarity = "higher_is_better"` (`neutral` by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// Neither: a difference is only a difference.
+    #[default]
+    Neutral,
+    /// Higher is better (life expectancy).
+    HigherIsBetter,
+    /// Lower is better (mortality).
+    LowerIsBetter,
+}
 
 /// How values of an indicator combine across territories.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +47,7 @@ pub enum Derive {
         numerator: IndicatorId,
         /// Denominator indicator.
         denominator: IndicatorId,
-        /// Multiplier.
+        /// Multiplier of the ratio (100 for a percentage).
         scale: f64,
     },
     /// `a − b`.
@@ -48,25 +64,25 @@ pub enum Derive {
 /// One indicator, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
-    /// Id.
+    /// The id templates and data files name it by, unique in the pack.
     pub id: IndicatorId,
-    /// Label.
+    /// The label printed in titles, tables and legends, as the pack writes it.
     pub label: String,
-    /// Definition.
+    /// What the value measures, shown on demand (may be empty).
     pub definition: String,
-    /// Unit.
+    /// Unit printed after values and in subtitles (`%`, `hab./km²`; may be empty).
     pub unit: String,
     /// Full citation of the source.
     pub source: String,
-    /// Theme.
+    /// Theme the window groups indicators by (`socio-démographie`, `état de santé`…).
     pub theme: String,
     /// Years offered, ascending.
     pub years: Vec<i32>,
-    /// Decimals shown.
+    /// Decimals shown in figures and written in CSV.
     pub decimals: u8,
-    /// Aggregation rule.
+    /// How values of upper levels are computed from the members'.
     pub aggregation: Aggregation,
-    /// Whether more is better.
+    /// Whether more is better (the manifest's `polarity`).
     pub polarity: Polarity,
     /// Secrecy: values whose numerator (the value itself for counts) is at least 1 and below this
     /// are masked.
@@ -74,7 +90,7 @@ pub struct Indicator {
     /// Secondary secrecy: complementary cells are masked too, so that no masked value can be
     /// recovered by differencing published values (see [`crate::aggregate`]).
     pub secondary_secrecy: bool,
-    /// One value for every year.
+    /// The value does not change with the year (an area): its one year answers for every year.
     pub timeless: bool,
 }
 

@@ -1,12 +1,27 @@
 //! Indicarto: territorial health and social observation.
 //!
-//! This library is the application's pure core: territories and their boundaries, indicator packs,
-//! aggregation across levels and statistical secrecy. It compiles without any windowing code; the
-//! desktop front end lives in the binary behind the `gui` feature and only calls into this crate.
+//! This library is the whole application but its command line: the pure core (territories and
+//! their boundaries, indicator packs, aggregation across levels and statistical secrecy,
+//! classification, the figure model, charts, maps, portraits, exports), and the desktop window in
+//! [`gui`], compiled only with the default `gui` feature. The core compiles and is tested without
+//! it (`cargo test --no-default-features --lib`); nothing outside `gui` depends on it. The binary
+//! (`src/main.rs`, `src/cli/`) is the command line and starts the window.
 //!
 //! Data flow: boundary files → [`boundary::Layer`] → [`territory::TerritorySet`];
 //! pack folder → [`pack::Pack`] (manifest + data) → [`aggregate::Store`] → [`value::Value`]s by
-//! indicator, territory and year, secret values already masked.
+//! indicator, territory and year, secret values already masked → [`portrait::build_portrait`] →
+//! [`portrait::Illustration`]s (a [`figure::Figure`] each) → [`portrait::write_portrait`] (files)
+//! or the window.
+
+// Test fixtures write their input files directly; only the library itself, checked by clippy
+// without `cfg(test)`, is held to `export::files` (clippy.toml, `disallowed-methods`).
+#![cfg_attr(
+    test,
+    allow(
+        clippy::disallowed_methods,
+        reason = "test fixtures write their inputs; the library is checked without cfg(test)"
+    )
+)]
 
 pub mod aggregate;
 pub mod batch;

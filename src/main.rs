@@ -1,20 +1,26 @@
-//! The `indicarto` binary: the desktop application when run without a subcommand (with the `gui`
-//! feature), and the headless command line (`check`, `info`, `values`). Only this file and
-//! the window may print or exit; the library returns errors and warnings.
+//! The `indicarto` binary: the desktop window when run without a subcommand (with the `gui`
+//! feature), else the command line's seven commands: `check`, `info`, `values` (reading packs and
+//! boundary files, [`cli::inspect`]) and `map`, `classify`, `portrait`, `batch` (drawing and
+//! exporting, [`cli::render`]).
+//!
+//! This file declares the arguments and turns them into the library's types once, as clap parses
+//! them (an extent, a CSV style, a language, a symbol, a CRS, a join); the commands never see raw
+//! text except where only the opened pack can read it (its levels and custom zonings). Only this
+//! file, `cli/` and the window print or exit; `anyhow` carries the commands' errors up to here.
 
 mod cli;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use indicarto::boundary::{self, Crs, LoadOptions};
-use indicarto::code::{IndicatorId, TerritoryCode};
-use indicarto::pack::{Pack, PackError};
-use indicarto::territory::detect_level;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+use indicarto::boundary::Crs;
+use indicarto::code::Level;
+use indicarto::export::csv::CsvStyle;
+use indicarto::portrait::MapExtent;
+use indicarto::quickmap::{Join, Symbol};
 use indicarto::text::Lang;
-use indicarto::value::Value;
 
 #[derive(Parser)]
 #[command(
@@ -40,8 +46,8 @@ enum Command {
         #[arg(required = true)]
         boundaries: Vec<PathBuf>,
         /// CRS to assume for a Shapefile without .prj (EPSG:2154, 4326…).
-        #[arg(long)]
-        assume_crs: Option<String>,
+        #[arg(long, value_parser = parse_crs)]
+        assume_crs: Option<Crs>,
     },
     /// Prints the values of an indicator at a level as CSV, aggregates included, secret values masked.
     Values {
@@ -61,7 +67,7 @@ enum Command {
         #[arg(long)]
         territory: Option<String>,
         /// `french`: `;` and decimal comma; `international`: `,` and decimal point.
-        #[arg(long, value_enum, default_value_t = CsvStyle::French)]
+        #[arg(long, value_parser = csv_style(), default_value = "french")]
         csv_style: CsvStyle,
     },
     /// Draws a quick map from any boundary file and any CSV.
@@ -70,23 +76,23 @@ enum Command {
         #[arg(long)]
         boundaries: PathBuf,
         /// Level of the units, for layer names (commune, epci…); detected when absent.
-        #[arg(long)]
-        level: Option<String>,
+        #[arg(long, value_parser = level_or_custom)]
+        level: Option<Level>,
         /// The CSV (any French or international dialect).
         #[arg(long)]
         data: PathBuf,
         /// Join key: one name shared by the boundary field and the CSV column, or FIELD=COLUMN.
-        #[arg(long)]
-        join: String,
+        #[arg(long, value_parser = join)]
+        join: Join,
         #[command(flatten)]
         classes: ClassArgs,
         /// ColorBrewer palette.
         #[arg(long)]
         palette: Option<String>,
         /// choropleth (rates, shares) or circles (counts).
-        #[arg(long, value_enum, default_value_t = Symbol::Choropleth)]
+        #[arg(long, value_parser = symbol(), default_value = "choropleth")]
         symbol: Symbol,
-        /// Title.
+        /// Title of the map (the column's name when absent).
         #[arg(long)]
         title: Option<String>,
         /// Source line.
@@ -96,11 +102,11 @@ enum Command {
         #[arg(long, default_value_t = 150)]
         dpi: u32,
         /// Language of the map's legend, scale bar, layer labels and numbers.
-        #[arg(long, value_enum, ignore_case = true, default_value_t = LangArg::Fr)]
-        lang: LangArg,
+        #[arg(long, value_parser = lang(), ignore_case = true, default_value = "fr")]
+        lang: Lang,
         /// CRS to assume for a Shapefile without .prj (EPSG:2154…).
-        #[arg(long)]
-        assume_crs: Option<String>,
+        #[arg(long, value_parser = parse_crs)]
+        assume_crs: Option<Crs>,
         /// Output: .svg, .png or .pdf.
         #[arg(short, long)]
         output: PathBuf,
@@ -143,6 +149,7 @@ enum Command {
     },
 }
 
+/// The options `portrait` and `batch` share.
 #[derive(clap::Args)]
 struct RenderOptions {
     /// The pack folder or its pack.toml.
@@ -165,8 +172,8 @@ struct RenderOptions {
     palette: Option<String>,
     /// Units shown on maps: `auto` (inside the territory when it has several, else its region),
     /// `territory`, `region`.
-    #[arg(long, value_enum, default_value_t = Extent::Auto)]
-    extent: Extent,
+    #[arg(long, value_parser = extent(), default_value = "auto")]
+    extent: MapExtent,
     /// Classify every year of an indicator together, so maps of different years compare.
     #[arg(long)]
     same_breaks: bool,
@@ -177,41 +184,37 @@ struct RenderOptions {
     #[arg(long)]
     png: Option<u32>,
     /// `french`: `;` and decimal comma; `international`: `,` and decimal point.
-    #[arg(long, value_enum, default_value_t = CsvStyle::French)]
+    #[arg(long, value_parser = csv_style(), default_value = "french")]
     csv_style: CsvStyle,
     /// Language of the figures' texts, numbers and CSV headers: `fr` or `en`. The pack's own labels,
     /// units and sources are kept as written; file names do not change.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = LangArg::Fr)]
-    lang: LangArg,
+    #[arg(long, value_parser = lang(), ignore_case = true, default_value = "fr")]
+    lang: Lang,
     /// Output folder.
     #[arg(short, long)]
     output: PathBuf,
 }
 
 impl RenderOptions {
-    fn into_args(self) -> cli::RenderArgs {
-        cli::RenderArgs {
+    fn into_args(self) -> anyhow::Result<cli::render::RenderArgs> {
+        let map = indicarto::portrait::MapOptions {
+            method: indicarto::classify::Method::parse(&self.method, None)?,
+            classes: self.classes,
+            palette: self.palette.unwrap_or_else(|| indicarto::palette::DEFAULT_SEQUENTIAL.to_owned()),
+            extent: self.extent,
+            same_breaks_across_years: self.same_breaks,
+            lang: self.lang,
+        };
+        Ok(cli::render::RenderArgs {
             pack: self.pack,
             template: self.template,
             year: self.year,
-            method: self.method,
-            classes: self.classes,
-            palette: self.palette,
-            extent: match self.extent {
-                Extent::Auto => indicarto::portrait::MapExtent::Auto,
-                Extent::Territory => indicarto::portrait::MapExtent::Territory,
-                Extent::Region => indicarto::portrait::MapExtent::Region,
-            },
-            same_breaks: self.same_breaks,
-            pdf: self.pdf,
-            png_dpi: self.png,
-            csv_style: match self.csv_style {
-                CsvStyle::French => indicarto::export::csv::CsvStyle::French,
-                CsvStyle::International => indicarto::export::csv::CsvStyle::International,
-            },
-            lang: self.lang.into(),
+            map,
+            formats: indicarto::export::files::Formats { svg: true, csv: true, png_dpi: self.png, pdf: false },
+            portrait_pdf: self.pdf,
+            csv_style: self.csv_style,
             output: self.output,
-        }
+        })
     }
 }
 
@@ -232,56 +235,96 @@ struct ClassArgs {
     breaks: Option<String>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Extent {
-    Auto,
-    Territory,
-    Region,
+impl ClassArgs {
+    /// The method, with its breaks when manual.
+    fn method(&self) -> anyhow::Result<indicarto::classify::Method> {
+        let breaks = match &self.breaks {
+            None => None,
+            Some(text) => Some(
+                text.split([',', ';', ' '])
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| {
+                        s.trim().parse::<f64>().map_err(|_| {
+                            anyhow::anyhow!(
+                                "--breaks : « {s} » n'est pas un nombre (écrire 10,20,50 avec des points décimaux)"
+                            )
+                        })
+                    })
+                    .collect::<anyhow::Result<Vec<f64>>>()?,
+            ),
+        };
+        Ok(indicarto::classify::Method::parse(&self.method, breaks)?)
+    }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Symbol {
-    Choropleth,
-    Circles,
+/// A value parser for a library enum named by keys: clap lists the keys in `--help` and in its
+/// error, and hands the command the library's value.
+fn keyed<T: Clone + Send + Sync + 'static>(
+    keys: impl IntoIterator<Item = &'static str>,
+    parse: fn(&str) -> Option<T>,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(keys).try_map(move |key| parse(&key).ok_or_else(|| format!("« {key} » inconnu")))
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum CsvStyle {
-    French,
-    International,
+fn extent() -> impl TypedValueParser<Value = MapExtent> {
+    keyed(MapExtent::ALL.map(MapExtent::key), MapExtent::parse)
 }
 
-/// `--lang`: the language of figure texts.
-#[derive(Clone, Copy, ValueEnum)]
-enum LangArg {
-    Fr,
-    En,
+fn csv_style() -> impl TypedValueParser<Value = CsvStyle> {
+    keyed(CsvStyle::ALL.map(CsvStyle::key), CsvStyle::parse)
 }
 
-impl From<LangArg> for Lang {
-    fn from(lang: LangArg) -> Lang {
-        match lang {
-            LangArg::Fr => Lang::Fr,
-            LangArg::En => Lang::En,
+fn lang() -> impl TypedValueParser<Value = Lang> {
+    keyed(Lang::ALL.map(Lang::key), Lang::parse)
+}
+
+fn symbol() -> impl TypedValueParser<Value = Symbol> {
+    keyed(Symbol::ALL.map(Symbol::key), Symbol::parse)
+}
+
+/// `EPSG:2154` or `2154`.
+fn parse_crs(text: &str) -> Result<Crs, String> {
+    let digits = text.trim().trim_start_matches("EPSG:").trim_start_matches("epsg:");
+    let code: u32 = digits.parse().map_err(|_| format!("« {text} » : code EPSG attendu (par exemple EPSG:2154)"))?;
+    Crs::from_epsg(code).map_err(|e| e.to_string())
+}
+
+/// An official level, or any other name as a custom level (a quick map names its layer after it).
+#[allow(clippy::unnecessary_wraps, reason = "clap's value parsers return a Result")]
+fn level_or_custom(name: &str) -> Result<Level, String> {
+    Ok(Level::parse(name, &[]).unwrap_or_else(|| Level::Custom(name.to_owned())))
+}
+
+#[allow(clippy::unnecessary_wraps, reason = "clap's value parsers return a Result")]
+fn join(text: &str) -> Result<Join, String> {
+    Ok(Join::parse(text))
+}
+
+fn main() -> ExitCode {
+    let Some(command) = Cli::parse().command else { return run_gui() };
+    match run(command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("erreur : {error:#}");
+            ExitCode::FAILURE
         }
     }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        None => return run_gui(),
-        Some(Command::Check { pack }) => Ok(check(&pack)),
-        Some(Command::Info { boundaries, assume_crs }) => info(&boundaries, assume_crs.as_deref()),
-        Some(Command::Values { pack, indicator, level, year, territory, csv_style }) => {
-            values(&pack, &indicator, &level, year, territory.as_deref(), csv_style)
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    use cli::{inspect, render};
+    Ok(match command {
+        Command::Check { pack } => inspect::check(&pack),
+        Command::Info { boundaries, assume_crs } => inspect::info(&boundaries, assume_crs)?,
+        Command::Values { pack, indicator, level, year, territory, csv_style } => {
+            inspect::values(&inspect::ValuesArgs { pack, indicator, level, year, territory, csv_style })?
         }
-        Some(Command::Map {
+        Command::Map {
             boundaries,
             level,
             data,
             join,
-            classes: ClassArgs { value, method, classes, breaks },
+            classes,
             palette,
             symbol,
             title,
@@ -290,46 +333,38 @@ fn main() -> ExitCode {
             lang,
             assume_crs,
             output,
-        }) => assume_crs.as_deref().map(parse_crs).transpose().and_then(|assume_crs| {
-            cli::map(&cli::MapArgs {
-                boundaries,
-                level,
-                data,
-                join,
-                value,
-                method,
-                classes,
-                breaks,
-                palette,
-                circles: matches!(symbol, Symbol::Circles),
-                title,
-                source,
-                dpi,
-                lang: lang.into(),
-                assume_crs,
-                output,
-            })
-            .map(|()| ExitCode::SUCCESS)
-        }),
-        Some(Command::Classify { data, classes: ClassArgs { value, method, classes, breaks } }) => {
-            cli::classify_command(&data, &value, &method, classes, breaks.as_deref()).map(|()| ExitCode::SUCCESS)
+        } => {
+            let request = indicarto::quickmap::QuickMapRequest {
+                source: indicarto::quickmap::QuickMapSource {
+                    boundaries,
+                    level,
+                    data,
+                    join,
+                    value: classes.value.clone(),
+                    assume_crs,
+                },
+                style: indicarto::quickmap::QuickMapStyle {
+                    symbol,
+                    method: classes.method()?,
+                    classes: classes.classes,
+                    palette,
+                    title,
+                    source_line: source,
+                    lang,
+                },
+            };
+            render::map(&request, dpi, &output)?
         }
-        Some(Command::Portrait { render, territory, level, compare }) => {
-            cli::portrait_command(&render.into_args(), &territory, level.as_deref(), &compare)
-                .map(|()| ExitCode::SUCCESS)
+        Command::Classify { data, classes } => {
+            render::classify(&data, &classes.value, &classes.method()?, classes.classes)?
         }
-        Some(Command::Batch { render, level, within, threads }) => {
-            cli::batch_command(&render.into_args(), &level, within.as_deref(), threads)
-                .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        Command::Portrait { render, territory, level, compare } => {
+            render::portrait(&render.into_args()?, &territory, level.as_deref(), &compare)?
         }
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("erreur : {message}");
-            ExitCode::FAILURE
+        Command::Batch { render, level, within, threads } => {
+            render::batch(&render.into_args()?, &level, within.as_deref(), threads)?
         }
-    }
+    })
 }
 
 #[cfg(feature = "gui")]
@@ -347,192 +382,4 @@ fn run_gui() -> ExitCode {
 fn run_gui() -> ExitCode {
     eprintln!("cette version est construite sans interface graphique ; voir `indicarto --help`");
     ExitCode::from(2)
-}
-
-fn open_pack(path: &Path) -> Result<Pack, String> {
-    Pack::open(path).map_err(|e| e.to_string())
-}
-
-fn check(path: &Path) -> ExitCode {
-    match Pack::open(path) {
-        Ok(pack) => {
-            for warning in &pack.warnings {
-                eprintln!("avertissement : {warning}");
-            }
-            let indicators = pack.store.indicators().count();
-            let territories: usize = pack.territories.levels().map(|l| l.territories.len()).sum();
-            println!(
-                "{} : pack valide — {indicators} indicateurs, {} modèles, {territories} territoires, {} avertissement(s)",
-                path.display(),
-                pack.manifest.templates.len(),
-                pack.warnings.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(PackError::Invalid(issues)) => {
-            eprintln!("{} : pack invalide, {} problème(s) :", path.display(), issues.len());
-            for issue in issues {
-                eprintln!("  - {issue}");
-            }
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn parse_crs(text: &str) -> Result<Crs, String> {
-    let digits = text.trim().trim_start_matches("EPSG:").trim_start_matches("epsg:");
-    let code: u32 = digits.parse().map_err(|_| format!("« {text} » : code EPSG attendu (par exemple EPSG:2154)"))?;
-    Crs::from_epsg(code).map_err(|e| e.to_string())
-}
-
-fn info(paths: &[PathBuf], assume_crs: Option<&str>) -> Result<ExitCode, String> {
-    let options = LoadOptions { assume_crs: assume_crs.map(parse_crs).transpose()? };
-    let mut failed = false;
-    let mut out = std::io::stdout().lock();
-    for path in paths {
-        match boundary::load_layer(path, &options) {
-            Ok(layer) => {
-                let level =
-                    detect_level(&layer.fields).map_or_else(|| "inconnu".to_owned(), |l| l.label_fr().to_owned());
-                let extent = layer.extent().map_or_else(
-                    || "vide".to_owned(),
-                    |r| format!("{:.6} {:.6} — {:.6} {:.6}", r.min().x, r.min().y, r.max().x, r.max().y),
-                );
-                let lines = [
-                    format!("{}", path.display()),
-                    format!("  niveau : {level}"),
-                    format!("  entités : {}", layer.features.len()),
-                    format!("  sommets : {}", layer.vertex_count()),
-                    format!("  système de coordonnées : {}", layer.crs),
-                    format!("  encodage : {}", layer.encoding),
-                    format!("  emprise : {extent}"),
-                    format!("  emprise en longitude/latitude : {}", wgs84_extent(&layer)),
-                    format!("  champs : {}", layer.fields.join(", ")),
-                ];
-                for line in lines.iter().chain(layer.warnings.iter()) {
-                    writeln!(out, "{line}").map_err(|e| e.to_string())?;
-                }
-            }
-            Err(e) => {
-                eprintln!("erreur : {e}");
-                failed = true;
-            }
-        }
-    }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-/// The layer's extent in WGS84 degrees, for a quick sanity check of where the data lies.
-fn wgs84_extent(layer: &boundary::Layer) -> String {
-    let Some(rect) = layer.extent() else { return "vide".into() };
-    let Ok(transformer) = boundary::crs::Transformer::new(&layer.crs, &Crs::wgs84()) else {
-        return "non calculable".into();
-    };
-    let (min, max) = (rect.min(), rect.max());
-    match (transformer.transform(min.x, min.y), transformer.transform(max.x, max.y)) {
-        (Ok(a), Ok(b)) => format!("{:.4}° {:.4}° — {:.4}° {:.4}°", a.0, a.1, b.0, b.1),
-        _ => "non calculable".into(),
-    }
-}
-
-fn values(
-    pack_path: &Path,
-    indicator: &str,
-    level: &str,
-    year: Option<i32>,
-    territory: Option<&str>,
-    style: CsvStyle,
-) -> Result<ExitCode, String> {
-    let pack = open_pack(pack_path)?;
-    if !pack.warnings.is_empty() {
-        eprintln!(
-            "{} avertissement(s) au chargement du pack ; `indicarto check {}` les détaille",
-            pack.warnings.len(),
-            pack_path.display()
-        );
-    }
-    let id = IndicatorId::new(indicator);
-    let meta = pack.store.indicator(&id).ok_or_else(|| {
-        let known: Vec<&str> = pack.store.indicators().map(|i| i.id.as_str()).collect();
-        format!("indicateur « {indicator} » inconnu ; indicateurs du pack : {}", known.join(", "))
-    })?;
-    let level = pack
-        .parse_level(level)
-        .ok_or_else(|| format!("niveau « {level} » inconnu ; acceptés : commune, epci, departement, region, france"))?;
-    let layer =
-        pack.territories.level(&level).ok_or_else(|| format!("aucun territoire de niveau {level} dans ce pack"))?;
-    let years: Vec<i32> = match year {
-        Some(y) if meta.years.contains(&y) || meta.timeless => vec![y],
-        Some(y) => {
-            return Err(format!(
-                "année {y} non disponible pour {indicator} ; années : {}",
-                meta.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        None => meta.years.clone(),
-    };
-    let codes: Vec<&TerritoryCode> = match territory {
-        Some(code) => {
-            let code = layer
-                .territories
-                .get_key_value(&TerritoryCode::new(code))
-                .map(|(c, _)| c)
-                .ok_or_else(|| format!("territoire « {code} » inconnu au niveau {level}"))?;
-            vec![code]
-        }
-        None => layer.territories.keys().collect(),
-    };
-    let (sep, mark) = match style {
-        CsvStyle::French => (';', ','),
-        CsvStyle::International => (',', '.'),
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let header = ["code", "nom", "niveau", "indicateur", "annee", "valeur", "numerateur", "denominateur", "statut"];
-    writeln!(out, "{}", header.join(&sep.to_string())).map_err(|e| e.to_string())?;
-    for code in codes {
-        let name = &layer.territories[code].name;
-        for &y in &years {
-            let obs = pack.store.observation(&id, &level, code, y);
-            let status = match (obs.value, obs.computed) {
-                (Value::Secret, _) => "secret",
-                (Value::Missing, _) => "manquant",
-                (Value::Available(_), true) if obs.partial => "calculé (partiel)",
-                (Value::Available(_), true) => "calculé",
-                (Value::Available(_), false) => "fourni",
-            };
-            let number = |v: Option<f64>| v.map_or_else(String::new, |v| plain_number(v, mark));
-            let fields = [
-                code.as_str().to_owned(),
-                quote(name, sep),
-                level.key().to_owned(),
-                id.as_str().to_owned(),
-                y.to_string(),
-                obs.value.to_csv_cell(usize::from(meta.decimals), mark),
-                number(obs.numerator),
-                number(obs.denominator),
-                status.to_owned(),
-            ];
-            writeln!(out, "{}", fields.join(&sep.to_string())).map_err(|e| e.to_string())?;
-        }
-    }
-    out.flush().map_err(|e| e.to_string())?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// A numerator or denominator as written in data: the shortest text that reads back the same number.
-fn plain_number(v: f64, mark: char) -> String {
-    let text = format!("{v}");
-    if mark == '.' { text } else { text.replace('.', &mark.to_string()) }
-}
-
-fn quote(text: &str, sep: char) -> String {
-    if text.contains(sep) || text.contains('"') || text.contains('\n') {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }

@@ -1,6 +1,10 @@
 //! `indicarto map` and `indicarto classify` on real files: any boundary file, any CSV dialect.
 
 #![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write their own fixtures; clippy.toml holds the library to export::files"
+)]
 
 mod common;
 

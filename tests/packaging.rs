@@ -4,6 +4,10 @@
 //! Building the packages themselves is `packaging/`'s scripts' job, too slow for the test suite.
 
 #![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write their own fixtures; clippy.toml holds the library to export::files"
+)]
 
 mod common;
 

@@ -2,6 +2,10 @@
 //! parser, one small map compared with a reviewed snapshot, and every export format of a portrait.
 
 #![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write their own fixtures; clippy.toml holds the library to export::files"
+)]
 
 mod common;
 

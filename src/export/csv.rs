@@ -1,6 +1,8 @@
 //! CSV export of tables and of the data behind every chart and map, for French Excel by default:
 //! UTF-8 with BOM, `;` separator, decimal comma, CRLF line ends; `international` gives `,` and `.`.
 //! Codes are written verbatim (`02691`, `2A004`), secret cells as `s`, missing ones as `nd`.
+//! Quoting (separator, quote, line breaks `\n` and `\r`) is done here and nowhere else: files go
+//! through [`to_csv`], the command line's standard output through [`to_csv_lines`].
 
 use crate::value::Value;
 
@@ -15,6 +17,30 @@ pub enum CsvStyle {
 }
 
 impl CsvStyle {
+    /// Every style, as the command line lists them.
+    pub const ALL: [CsvStyle; 2] = [CsvStyle::French, CsvStyle::International];
+
+    /// The name the command line takes (`french`, `international`).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            CsvStyle::French => "french",
+            CsvStyle::International => "international",
+        }
+    }
+
+    /// The style of a [`CsvStyle::key`].
+    ///
+    /// ```
+    /// use indicarto::export::csv::CsvStyle;
+    /// assert_eq!(CsvStyle::parse("international"), Some(CsvStyle::International));
+    /// assert_eq!(CsvStyle::parse("excel"), None);
+    /// ```
+    #[must_use]
+    pub fn parse(key: &str) -> Option<CsvStyle> {
+        CsvStyle::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     fn separator(self) -> char {
         match self {
             CsvStyle::French => ';',
@@ -39,11 +65,15 @@ pub enum CsvCell {
     Value {
         /// The value.
         value: Value,
-        /// Decimals.
+        /// Decimals written (the indicator's).
         decimals: usize,
     },
     /// A plain integer (a year, a count).
     Integer(i64),
+    /// A number as data holds it (a numerator, a denominator): the shortest text that reads back
+    /// the same number, with the style's decimal mark. Never for a value under secrecy, which only
+    /// [`CsvCell::Value`] masks.
+    Number(f64),
 }
 
 /// A table to export.
@@ -72,7 +102,31 @@ pub struct CsvTable {
 #[must_use]
 pub fn to_csv(table: &CsvTable, style: CsvStyle) -> String {
     let mut out = String::from("\u{feff}");
+    write_table(&mut out, table, style, "\r\n");
+    out
+}
+
+/// Writes the table for a terminal or a pipe: the same cells and quoting as [`to_csv`], without
+/// the byte-order mark and with `\n` line ends, as command-line tools expect.
+///
+/// ```
+/// use indicarto::export::csv::{to_csv_lines, CsvCell, CsvStyle, CsvTable};
+/// let table = CsvTable {
+///     header: vec!["nom".into(), "numerateur".into()],
+///     rows: vec![vec![CsvCell::Text("Saint-Denis\r".into()), CsvCell::Number(2615635.5)]],
+/// };
+/// assert_eq!(to_csv_lines(&table, CsvStyle::French), "nom;numerateur\n\"Saint-Denis\r\";2615635,5\n");
+/// ```
+#[must_use]
+pub fn to_csv_lines(table: &CsvTable, style: CsvStyle) -> String {
+    let mut out = String::new();
+    write_table(&mut out, table, style, "\n");
+    out
+}
+
+fn write_table(out: &mut String, table: &CsvTable, style: CsvStyle, line_end: &str) {
     let sep = style.separator();
+    let mark = style.decimal_mark();
     let write_row = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
         for (i, cell) in cells.enumerate() {
             if i > 0 {
@@ -80,20 +134,23 @@ pub fn to_csv(table: &CsvTable, style: CsvStyle) -> String {
             }
             out.push_str(&quote(&cell, sep));
         }
-        out.push_str("\r\n");
+        out.push_str(line_end);
     };
-    write_row(&mut out, &mut table.header.iter().cloned());
+    write_row(out, &mut table.header.iter().cloned());
     for row in &table.rows {
         write_row(
-            &mut out,
+            out,
             &mut row.iter().map(|cell| match cell {
                 CsvCell::Text(t) => t.clone(),
-                CsvCell::Value { value, decimals } => value.to_csv_cell(*decimals, style.decimal_mark()),
+                CsvCell::Value { value, decimals } => value.to_csv_cell(*decimals, mark),
                 CsvCell::Integer(n) => n.to_string(),
+                CsvCell::Number(v) => {
+                    let text = v.to_string();
+                    if mark == '.' { text } else { text.replace('.', &mark.to_string()) }
+                }
             }),
         );
     }
-    out
 }
 
 fn quote(text: &str, sep: char) -> String {

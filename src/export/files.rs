@@ -58,7 +58,7 @@ pub enum ExportError {
     Render {
         /// The file.
         path: PathBuf,
-        /// Why.
+        /// What the renderer said.
         source: render::RenderError,
     },
 }
@@ -72,6 +72,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 /// (a name no other write uses, in this process or another), flushed to disk, then renamed over
 /// `path`. If `fill`, the flush or the rename fails, the temporary file is removed and a previous
 /// `path` is left as it was.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the one atomic writer: every other write of the crate goes through it (clippy.toml)"
+)]
 pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,

@@ -1223,19 +1223,27 @@ impl IndicartoApp {
                 [&draft.boundaries, &draft.data, &draft.join, &draft.value].iter().all(|f| !f.trim().is_empty());
             if ui.add_enabled(ready, egui::Button::new(tr("Dessiner la carte", "Draw the map"))).clicked() {
                 actions.push(Action::QuickMap(Box::new(crate::quickmap::QuickMapRequest {
-                    boundaries: PathBuf::from(draft.boundaries.trim()),
-                    level: None,
-                    data: PathBuf::from(draft.data.trim()),
-                    join: draft.join.trim().to_owned(),
-                    value: draft.value.trim().to_owned(),
-                    method: options.method.clone(),
-                    classes: options.classes,
-                    palette: Some(options.palette.clone()),
-                    circles: draft.circles,
-                    title: None,
-                    source: None,
-                    lang: options.lang,
-                    assume_crs: None,
+                    source: crate::quickmap::QuickMapSource {
+                        boundaries: PathBuf::from(draft.boundaries.trim()),
+                        level: None,
+                        data: PathBuf::from(draft.data.trim()),
+                        join: crate::quickmap::Join::parse(&draft.join),
+                        value: draft.value.trim().to_owned(),
+                        assume_crs: None,
+                    },
+                    style: crate::quickmap::QuickMapStyle {
+                        symbol: if draft.circles {
+                            crate::quickmap::Symbol::Circles
+                        } else {
+                            crate::quickmap::Symbol::Choropleth
+                        },
+                        method: options.method.clone(),
+                        classes: options.classes,
+                        palette: Some(options.palette.clone()),
+                        title: None,
+                        source_line: None,
+                        lang: options.lang,
+                    },
                 })));
                 self.quick_last = draft.clone();
                 done = true;

@@ -10,16 +10,17 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-use crate::batch::{BatchOptions, run_batch};
+use crate::batch::{BatchOptions, BatchReport, run_batch};
 use crate::classify::Method;
 use crate::code::Level;
 use crate::export::csv::CsvStyle;
-use crate::export::files::{Formats, write_illustration, write_pdf_document};
-use crate::pack::Pack;
+use crate::export::files::{ExportError, Formats};
+use crate::pack::{Pack, PackError};
 use crate::portrait::{
-    Illustration, MapExtent, MapOptions, Selection, TerritoryRef, build_portrait, default_comparisons, template,
+    Illustration, IllustrationKind, MapExtent, MapOptions, PortraitError, PortraitPdf, Selection, TerritoryRef,
+    WriteOptions, Written, build_portrait, default_comparisons, template, write_portrait,
 };
-use crate::quickmap::{QuickMap, QuickMapData, QuickMapRequest};
+use crate::quickmap::{QuickMap, QuickMapData, QuickMapError, QuickMapRequest, QuickMapStyle};
 
 use super::project::Project;
 use crate::territory::Territory;
@@ -54,9 +55,9 @@ pub enum Severity {
 /// One line of the messages panel, with the message the core produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    /// Severity.
+    /// How the panel shows it (error, warning, done).
     pub severity: Severity,
-    /// Text.
+    /// The message, as the core wrote it (French, naming the file and the place).
     pub text: String,
 }
 
@@ -110,11 +111,11 @@ pub enum Action {
     Export(ExportRequest),
     /// Exports a portrait for every territory of a level (background thread, cancellable).
     Batch {
-        /// Level.
+        /// The level whose every territory gets a portrait.
         level: Level,
         /// Target folder.
         dir: PathBuf,
-        /// Formats.
+        /// The files of each figure.
         formats: Formats,
     },
     /// Asks the running batch to stop.
@@ -150,13 +151,20 @@ pub struct BatchProgress {
     pub cancel: Arc<AtomicBool>,
 }
 
+/// What a background job sends back to [`AppState::poll`].
 enum JobResult {
-    Pack(PathBuf, Result<Box<Pack>, String>),
-    Export(Result<(PathBuf, usize), String>),
-    Batch(Result<String, String>),
+    /// A pack opened (or not) from this path.
+    Pack(PathBuf, Result<Box<Pack>, PackError>),
+    /// An export into this folder.
+    Export(PathBuf, Result<Written, ExportError>),
+    /// A batch into this folder.
+    Batch(PathBuf, Result<BatchReport, PortraitError>),
     /// A quick map drawn; the data when it was loaded for it.
-    Quick(Result<(QuickMap, Option<Arc<QuickMapData>>), String>),
+    Quick(Box<QuickOutcome>),
 }
+
+/// A quick map drawn, with the data when it was loaded for it (kept for the next drawings).
+type QuickOutcome = Result<(QuickMap, Option<Arc<QuickMapData>>), QuickMapError>;
 
 /// The application state.
 pub struct AppState {
@@ -254,13 +262,14 @@ impl AppState {
         self.pack()?.territories.get(&r.level, &r.code)
     }
 
-    /// "Amiens (commune)".
+    /// "Amiens (commune)", the level named in the figures' language.
     #[must_use]
     pub fn display_name(&self, r: &TerritoryRef) -> String {
+        let lang = self.draft.as_ref().map_or(self.default_lang, |d| d.options.lang);
         match self.territory(r) {
             Some(t) if t.level == Level::France => t.name.clone(),
-            Some(t) => format!("{} ({})", t.name, t.level.label_fr()),
-            None => format!("{} ({})", r.code, r.level.label_fr()),
+            Some(t) => format!("{} ({})", t.name, t.level.label(lang)),
+            None => format!("{} ({})", r.code, r.level.label(lang)),
         }
     }
 
@@ -278,6 +287,22 @@ impl AppState {
         self.messages.push(Message { severity: Severity::Info, text });
     }
 
+    fn file_warnings(&mut self, warnings: &[crate::portrait::FileWarning]) {
+        for warning in warnings {
+            self.messages.push(Message { severity: Severity::Warning, text: warning.to_string() });
+        }
+    }
+
+    /// The PDF of the whole portrait on screen: none for a quick map, which has no template.
+    fn portrait_pdf(&self) -> Option<PortraitPdf> {
+        if self.quick.is_some() {
+            return None;
+        }
+        let (pack, draft) = (self.pack()?, self.draft()?);
+        let template = template(pack, Some(&draft.template)).ok()?;
+        Some(PortraitPdf::new(template, self.territory(&draft.territory).map_or("", |t| t.name.as_str())))
+    }
+
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -290,10 +315,7 @@ impl AppState {
             Action::Undo => {
                 if let Some(previous) = self.undo.pop() {
                     if let Some(mut request) = self.quick.clone() {
-                        request.method = previous.options.method.clone();
-                        request.classes = previous.options.classes;
-                        request.palette = Some(previous.options.palette.clone());
-                        request.lang = previous.options.lang;
+                        restyle_quick(&mut request.style, &previous.options);
                         self.draft = Some(previous);
                         self.draw_quick_map(request);
                     } else {
@@ -363,10 +385,7 @@ impl AppState {
                 && next.template == draft.template
             {
                 // The quick map is on screen: the classification applies to it.
-                request.method = next.options.method.clone();
-                request.classes = next.options.classes;
-                request.palette = Some(next.options.palette.clone());
-                request.lang = next.options.lang;
+                restyle_quick(&mut request.style, &next.options);
                 self.undo.push(draft);
                 self.draft = Some(next);
                 self.draw_quick_map(request);
@@ -504,15 +523,16 @@ impl AppState {
         let sender = self.sender.clone();
         let wake = Arc::clone(&self.wake);
         let asked = request.clone();
-        let loaded = self.quick_data.clone().filter(|d| d.same_source(&request));
+        let loaded = self.quick_data.clone().filter(|d| d.source == request.source);
         // Only the classification or the palette changed: the map on screen is re-coloured in place
         // (25 ms for France's communes instead of drawing it again).
         if let Some(data) = &loaded
             && let Some(shown) = self.portrait.first_mut().filter(|i| i.slug == QUICK_SLUG)
         {
             let start = std::time::Instant::now();
-            match data.restyle(&mut shown.figure, &request) {
-                Ok(true) => {
+            match data.restyle(&mut shown.figure, &request.style) {
+                Ok(Some(info)) => {
+                    shown.kind = IllustrationKind::Map(Box::new(info));
                     if std::env::var_os("INDICARTO_FRAME_LOG").is_some() {
                         eprintln!("carte rapide recolorée en {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
                     }
@@ -520,7 +540,7 @@ impl AppState {
                     self.revision += 1;
                     return;
                 }
-                Ok(false) => {}
+                Ok(None) => {}
                 Err(e) => {
                     self.error(e.to_string());
                     return;
@@ -531,17 +551,16 @@ impl AppState {
             let start = std::time::Instant::now();
             let result = match loaded {
                 // Same files: only the drawing changes.
-                Some(data) => data.draw(&asked).map(|map| (map, None)),
-                None => QuickMapData::load(&asked).and_then(|data| {
+                Some(data) => data.draw(&asked.style).map(|map| (map, None)),
+                None => QuickMapData::load(&asked.source).and_then(|data| {
                     let data = Arc::new(data);
-                    data.draw(&asked).map(|map| (map, Some(data)))
+                    data.draw(&asked.style).map(|map| (map, Some(data)))
                 }),
-            }
-            .map_err(|e| e.to_string());
+            };
             if std::env::var_os("INDICARTO_FRAME_LOG").is_some() {
                 eprintln!("carte rapide dessinée en {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
             }
-            let _ = sender.send(JobResult::Quick(result));
+            let _ = sender.send(JobResult::Quick(Box::new(result)));
             wake();
         });
         match spawned {
@@ -558,7 +577,7 @@ impl AppState {
         let wake = Arc::clone(&self.wake);
         let target = path.clone();
         let spawned = std::thread::Builder::new().name("chargement du pack".into()).spawn(move || {
-            let result = Pack::open(&target).map(Box::new).map_err(|e| e.to_string());
+            let result = Pack::open(&target).map(Box::new);
             // The window may have closed meanwhile; nothing to do then.
             let _ = sender.send(JobResult::Pack(target, result));
             wake();
@@ -571,7 +590,7 @@ impl AppState {
 
     /// Installs an opened pack: first template, a default territory, its comparison zones.
     pub fn install_pack(&mut self, path: PathBuf, mut pack: Pack) {
-        let Some(first_template) = pack.manifest.templates.first().map(|t| t.id.clone()) else {
+        let Some(first_template) = pack.templates.first().map(|t| t.id.clone()) else {
             self.error(format!("{} : le pack ne propose aucun modèle de portrait", path.display()));
             return;
         };
@@ -622,24 +641,25 @@ impl AppState {
                     self.loading = None;
                     self.install_pack(path, *pack);
                 }
-                JobResult::Pack(path, Err(message)) => {
+                JobResult::Pack(path, Err(error)) => {
                     self.loading = None;
                     self.pending_project = None;
-                    self.error(format!("{} : {message}", path.display()));
+                    self.error(format!("{} : {error}", path.display()));
                 }
-                JobResult::Export(outcome) => {
+                JobResult::Export(dir, outcome) => {
                     self.exporting = self.exporting.saturating_sub(1);
                     match outcome {
-                        Ok((dir, files)) => {
-                            self.info(format!("{files} fichier(s) écrit(s) dans {}", dir.display()));
+                        Ok(written) => {
+                            self.info(format!("{} fichier(s) écrit(s) dans {}", written.files.len(), dir.display()));
+                            self.file_warnings(&written.warnings);
                             self.last_export = Some(dir);
                         }
-                        Err(message) => self.error(message),
+                        Err(error) => self.error(error.to_string()),
                     }
                 }
                 JobResult::Quick(outcome) => {
                     self.drawing = false;
-                    match outcome {
+                    match *outcome {
                         Ok((map, loaded)) => {
                             // Warnings once, when the files were read.
                             if let Some(data) = loaded {
@@ -651,22 +671,26 @@ impl AppState {
                             self.portrait = vec![Illustration {
                                 slug: QUICK_SLUG.into(),
                                 title: map.figure.title.clone(),
+                                kind: IllustrationKind::Map(Box::new(map.info)),
                                 figure: map.figure,
                                 data: map.data,
                             }];
                             self.revision += 1;
                         }
-                        Err(message) => {
+                        Err(error) => {
                             self.quick = None;
-                            self.error(message);
+                            self.error(error.to_string());
                         }
                     }
                 }
-                JobResult::Batch(outcome) => {
+                JobResult::Batch(dir, outcome) => {
                     self.batch = None;
                     match outcome {
-                        Ok(summary) => self.info(summary),
-                        Err(message) => self.error(message),
+                        Ok(report) => {
+                            self.info(batch_summary(&report, &dir));
+                            self.file_warnings(&report.warnings);
+                        }
+                        Err(error) => self.error(error.to_string()),
                     }
                 }
             }
@@ -690,7 +714,7 @@ impl AppState {
 
     /// Refuses to write into the folders data is read from: the pack's, its boundaries' and data
     /// files' folders, and those of the quick map's files while one is shown, existing or not yet.
-    fn check_output(&self, dir: &Path) -> Result<(), String> {
+    fn check_output(&self, dir: &Path) -> Result<(), ExportError> {
         let mut inputs = if let Some(pack) = &self.pack {
             pack.input_folders()
         } else {
@@ -699,14 +723,14 @@ impl AppState {
         };
         if let Some(quick) = &self.quick {
             let parent = |file: &Path| file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
-            inputs.extend([parent(&quick.boundaries), parent(&quick.data)]);
+            inputs.extend([parent(&quick.source.boundaries), parent(&quick.source.data)]);
         }
-        crate::export::files::check_output_outside(dir, &inputs).map_err(|e| e.to_string())
+        crate::export::files::check_output_outside(dir, &inputs)
     }
 
     fn export(&mut self, request: ExportRequest) {
-        if let Err(message) = self.check_output(&request.dir) {
-            self.error(message);
+        if let Err(error) = self.check_output(&request.dir) {
+            self.error(error.to_string());
             return;
         }
         let chosen: Vec<Illustration> = match request.only {
@@ -717,15 +741,16 @@ impl AppState {
             self.error("rien à exporter : aucune figure".to_owned());
             return;
         }
-        let title = self
-            .draft
-            .as_ref()
-            .map_or_else(String::new, |d| self.territory(&d.territory).map_or(String::new(), |t| t.name.clone()));
+        let options = WriteOptions {
+            formats: request.formats,
+            csv_style: request.csv_style,
+            document: if request.portrait_pdf { self.portrait_pdf() } else { None },
+        };
         let sender = self.sender.clone();
         let wake = Arc::clone(&self.wake);
         let spawned = std::thread::Builder::new().name("export".into()).spawn(move || {
-            let outcome = write_export(&request, &chosen, &title);
-            let _ = sender.send(JobResult::Export(outcome));
+            let outcome = write_portrait(&request.dir, &chosen, &options);
+            let _ = sender.send(JobResult::Export(request.dir, outcome));
             wake();
         });
         match spawned {
@@ -739,8 +764,8 @@ impl AppState {
             self.error("un export par lot est déjà en cours".to_owned());
             return;
         }
-        if let Err(message) = self.check_output(&dir) {
-            self.error(message);
+        if let Err(error) = self.check_output(&dir) {
+            self.error(error.to_string());
             return;
         }
         let (Some(pack), Some(draft)) = (self.pack.clone(), self.draft.clone()) else {
@@ -768,18 +793,8 @@ impl AppState {
                 done_in.store(n, Ordering::Relaxed);
                 wake();
             };
-            let outcome = run_batch(&pack, &options, &progress, &cancel_in).map_err(|e| e.to_string()).map(|r| {
-                let mut summary =
-                    format!("lot : {} portrait(s), {} fichier(s) dans {}", r.done, r.files, options.out_dir.display());
-                if r.cancelled {
-                    summary.push_str(" (interrompu)");
-                }
-                for (code, why) in &r.failures {
-                    let _ = write!(summary, "\n{code} : {why}");
-                }
-                summary
-            });
-            let _ = sender.send(JobResult::Batch(outcome));
+            let outcome = run_batch(&pack, &options, &progress, &cancel_in);
+            let _ = sender.send(JobResult::Batch(options.out_dir, outcome));
             wake();
         });
         match spawned {
@@ -830,31 +845,24 @@ fn default_territory(pack: &Pack) -> Option<TerritoryRef> {
     Some(TerritoryRef { level: territory.level.clone(), code: territory.code.clone() })
 }
 
-fn write_export(
-    request: &ExportRequest,
-    illustrations: &[Illustration],
-    title: &str,
-) -> Result<(PathBuf, usize), String> {
-    let mut files = 0;
-    for illustration in illustrations {
-        let (written, _) = write_illustration(
-            &request.dir,
-            &illustration.slug,
-            &illustration.figure,
-            &illustration.data,
-            request.formats,
-            request.csv_style,
-        )
-        .map_err(|e| e.to_string())?;
-        files += written.len();
+/// The line of the messages panel that sums a batch up, its failures below it.
+fn batch_summary(report: &BatchReport, dir: &Path) -> String {
+    let mut summary = format!("lot : {} portrait(s), {} fichier(s) dans {}", report.done, report.files, dir.display());
+    if report.cancelled {
+        summary.push_str(" (interrompu)");
     }
-    if request.portrait_pdf && illustrations.len() > 1 {
-        let figures: Vec<_> = illustrations.iter().map(|i| &i.figure).collect();
-        let name = format!("portrait-{}.pdf", crate::export::files::slug(title));
-        write_pdf_document(&request.dir.join(name), &figures, title).map_err(|e| e.to_string())?;
-        files += 1;
+    for (code, why) in &report.failures {
+        let _ = write!(summary, "\n{code} : {why}");
     }
-    Ok((request.dir.clone(), files))
+    summary
+}
+
+/// A quick map on screen follows the classification, palette and language of the maps panel.
+fn restyle_quick(style: &mut QuickMapStyle, options: &MapOptions) {
+    style.method = options.method.clone();
+    style.classes = options.classes;
+    style.palette = Some(options.palette.clone());
+    style.lang = options.lang;
 }
 
 /// The method choices offered in the window, with their labels.

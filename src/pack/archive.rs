@@ -156,7 +156,13 @@ pub fn unpack(zip_path: &Path, limits: &ZipLimits) -> Result<Unpacked, ArchiveEr
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io_error)?;
         }
-        let mut out = match File::options().write(true).create_new(true).open(&target) {
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "unpacking into the pack's own private temporary folder, never an output: no file \
+                      is replaced (create_new), and the folder goes with the pack"
+        )]
+        let opened = File::options().write(true).create_new(true).open(&target);
+        let mut out = match opened {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 return Err(refuse("entrée en double (même chemin qu'une entrée précédente)".into()));

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use crate::indicator::Polarity;
 use crate::territory::LayerSpec;
 
 /// The whole manifest.
@@ -25,7 +26,7 @@ pub struct Manifest {
     /// Custom zonings.
     #[serde(default)]
     pub zonings: Vec<ZoningDef>,
-    /// Indicators.
+    /// Indicators, each once (`[[indicators]]`).
     pub indicators: Vec<IndicatorDef>,
     /// Data files.
     #[serde(default)]
@@ -92,19 +93,6 @@ pub enum AggregationDef {
     None,
 }
 
-/// Whether a higher value is good news.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Polarity {
-    /// Neither.
-    #[default]
-    Neutral,
-    /// Higher is better (life expectancy).
-    HigherIsBetter,
-    /// Lower is better (mortality).
-    LowerIsBetter,
-}
-
 /// Statistical secrecy rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,7 +135,7 @@ pub struct DeriveDef {
 pub struct IndicatorDef {
     /// Id, unique in the pack.
     pub id: String,
-    /// Label.
+    /// Its label, as figures print it.
     pub label: String,
     /// Definition, shown on demand.
     #[serde(default)]
@@ -321,13 +309,14 @@ pub enum ItemKind {
     Map,
 }
 
-/// A portrait template ("projet").
+/// A portrait template ("projet") as written; [`crate::pack::template`] validates it into the
+/// `Template` the portrait reads.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateDef {
-    /// Id.
+    /// Its id, unique in the pack: `--template` and project files name it.
     pub id: String,
-    /// Title.
+    /// Its title, shown in the window's list and at the head of the portrait PDF.
     pub title: String,
     /// What it shows.
     #[serde(default)]
@@ -336,7 +325,8 @@ pub struct TemplateDef {
     pub items: Vec<ItemDef>,
 }
 
-/// One representation of a template.
+/// One representation of a template as written (every field optional, whatever the kind); see
+/// [`crate::pack::template::Item`] for what each kind takes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemDef {

@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod manifest;
+pub mod template;
 mod zones;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,6 +92,8 @@ pub struct Pack {
     pub archive: Option<PathBuf>,
     /// The manifest as written.
     pub manifest: Manifest,
+    /// Its portrait templates, validated (in the manifest's order).
+    pub templates: Vec<template::Template>,
     /// The territories of its boundary layers and zonings.
     pub territories: TerritorySet,
     /// The values.
@@ -181,7 +184,7 @@ impl Pack {
         }
         let mut issues = Vec::new();
         let mut indicators = build_indicators(&manifest, &manifest_path, &mut issues);
-        check_templates(&manifest, &manifest_path, &indicators, &mut issues);
+        let templates = template::validate(&manifest, &manifest_path, &indicators, &mut issues);
 
         if manifest.boundaries.is_empty() {
             issues.push(PackIssue {
@@ -259,7 +262,7 @@ impl Pack {
         fill_years(&mut indicators, &years_seen);
         store.set_indicators(indicators);
         store.complete(&territories, &mut warnings);
-        Ok(Pack { dir, archive: None, manifest, territories, store, warnings, unpacked: None })
+        Ok(Pack { dir, archive: None, manifest, templates, territories, store, warnings, unpacked: None })
     }
 
     /// The levels a user may name, custom zonings included.
@@ -547,44 +550,6 @@ fn check_cycles(indicators: &[Indicator], file: &Path, issues: &mut Vec<PackIssu
                     next.push(input.clone());
                     stack.push((input, next));
                 }
-            }
-        }
-    }
-}
-
-fn check_templates(manifest: &Manifest, file: &Path, indicators: &[Indicator], issues: &mut Vec<PackIssue>) {
-    let ids: BTreeSet<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
-    let mut seen = BTreeSet::new();
-    for template in &manifest.templates {
-        if !seen.insert(template.id.as_str()) {
-            issues.push(PackIssue {
-                file: file.to_owned(),
-                place: format!("modèle {}", template.id),
-                message: "identifiant de modèle déjà utilisé".into(),
-            });
-        }
-        for (n, item) in template.items.iter().enumerate() {
-            let place = format!("modèle {}, élément {}", template.id, n + 1);
-            for id in item.indicators.iter().chain(&item.men).chain(&item.women) {
-                if !ids.contains(id.as_str()) {
-                    issues.push(PackIssue {
-                        file: file.to_owned(),
-                        place: place.clone(),
-                        message: format!("indicateur inconnu « {id} »{}", suggest(id, ids.iter().copied())),
-                    });
-                }
-            }
-            if item.kind == manifest::ItemKind::Pyramid
-                && (item.men.len() != item.women.len() || item.men.len() != item.bands.len() || item.men.is_empty())
-            {
-                issues.push(PackIssue {
-                    file: file.to_owned(),
-                    place: place.clone(),
-                    message: "une pyramide demande autant d'indicateurs « men » et « women » que de tranches « bands »"
-                        .into(),
-                });
-            } else if item.kind != manifest::ItemKind::Pyramid && item.indicators.is_empty() {
-                issues.push(PackIssue { file: file.to_owned(), place, message: "aucun indicateur".into() });
             }
         }
     }

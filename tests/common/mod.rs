@@ -324,8 +324,11 @@ id = "sante"
 title = "Santé (fictif)"
 items = [
   { kind = "key_figures", indicators = ["pop", "deces", "taux_deces", "taux_hospit"] },
-  { kind = "bar", indicators = ["deces", "taux_deces", "taux_hospit"] },
-  { kind = "evolution", indicators = ["deces", "taux_hospit"] },
+  { kind = "bar", indicators = ["deces"] },
+  { kind = "bar", indicators = ["taux_deces"] },
+  { kind = "bar", indicators = ["taux_hospit"] },
+  { kind = "evolution", indicators = ["deces"] },
+  { kind = "evolution", indicators = ["taux_hospit"] },
   { kind = "position", indicators = ["taux_deces"], level = "commune" },
   { kind = "position", indicators = ["taux_hospit"], level = "epci" },
   { kind = "map", indicators = ["taux_deces"], level = "commune" },
