@@ -20,7 +20,7 @@ use super::histogram::{Histogram, histogram};
 use super::i18n::{SWITCH, tr_format};
 use super::panel::SidePanel;
 use super::state::{Action, AppState, Severity};
-use super::view::{FigureClick, FigureView, Frame, View};
+use super::view::{FigureClick, FigureView, View, ViewContext};
 
 /// Preferences kept between sessions (in eframe's storage, in the platform's config folder).
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -383,8 +383,8 @@ impl IndicartoApp {
         };
         // A new territory or template starts at the top; a new classification keeps the place.
         let place = egui::IdSalt::new(("portrait", &draft.territory, &draft.template));
-        let frame = Frame { lang, selected: &self.panel.zone_members };
-        match self.figures.ui(ui, self.state.portrait(), place, &frame) {
+        let context = ViewContext { lang, selected: &self.panel.zone_members };
+        match self.figures.ui(ui, self.state.portrait(), place, &context) {
             Some(FigureClick::Select(unit)) => actions.push(Action::SelectTerritory(unit)),
             Some(FigureClick::Toggle(unit)) => self.panel.toggle_zone_member(unit),
             None => {}

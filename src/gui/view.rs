@@ -39,7 +39,7 @@ pub enum FigureClick {
 }
 
 /// What the view needs to know of the frame besides the figures.
-pub struct Frame<'a> {
+pub struct ViewContext<'a> {
     /// The language of the window's texts.
     pub lang: Lang,
     /// Units of the custom zone being made, outlined on the maps.
@@ -206,16 +206,16 @@ impl FigureView {
         ui: &mut egui::Ui,
         portrait: &[Illustration],
         place: egui::IdSalt,
-        frame: &Frame<'_>,
+        context: &ViewContext<'_>,
     ) -> Option<FigureClick> {
         match self.view {
-            View::Portrait => self.grid_ui(ui, portrait, place, frame),
+            View::Portrait => self.grid_ui(ui, portrait, place, context),
             View::Focus(index) => {
                 let Some(illustration) = portrait.get(index) else {
                     self.view = View::Portrait;
                     return None;
                 };
-                self.focus_ui(ui, illustration, index, frame)
+                self.focus_ui(ui, illustration, index, context)
             }
         }
     }
@@ -225,14 +225,14 @@ impl FigureView {
         ui: &mut egui::Ui,
         portrait: &[Illustration],
         place: egui::IdSalt,
-        frame: &Frame<'_>,
+        context: &ViewContext<'_>,
     ) -> Option<FigureClick> {
-        let lang = frame.lang;
+        let lang = context.lang;
         let columns = if ui.available_width() > 1100.0 { 2 } else { 1 };
         let card_width = (ui.available_width() - 24.0) / columns as f32 - 8.0;
         let mut focus = None;
         let mut click = None;
-        let mut look = Look { gpu: self.gpu, lang, selected: frame.selected, background: None };
+        let mut look = Look { gpu: self.gpu, lang, selected: context.selected, background: None };
         egui::ScrollArea::vertical().id_salt(place).show(ui, |ui| {
             egui::Grid::new("portrait").num_columns(columns).spacing([12.0, 16.0]).show(ui, |ui| {
                 for (index, illustration) in portrait.iter().enumerate() {
@@ -298,9 +298,9 @@ impl FigureView {
         ui: &mut egui::Ui,
         illustration: &Illustration,
         index: usize,
-        frame: &Frame<'_>,
+        context: &ViewContext<'_>,
     ) -> Option<FigureClick> {
-        let lang = frame.lang;
+        let lang = context.lang;
         let figure = &illustration.figure;
         let size_mm = Vec2::new(figure.width_mm as f32, figure.height_mm as f32);
         let available = ui.available_size();
@@ -337,7 +337,7 @@ impl FigureView {
         let mut look = Look {
             gpu: self.gpu,
             lang,
-            selected: frame.selected,
+            selected: context.selected,
             background: self.basemap.as_mut().map(|b| {
                 // Faded units only over a background actually shown.
                 let opacity = if b.status() == basemap::Status::Shown { self.ground_opacity } else { 1.0 };
