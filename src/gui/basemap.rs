@@ -9,6 +9,9 @@
 //!
 //! Off by default. Without network the requests fail on walkers' thread, the map stays as it is, and
 //! [`Status::Unavailable`] lets the window say so.
+//!
+//! Depends on `figure`, `boundary::crs`, `text` (the language it is handed), egui and walkers; never on
+//! the window's other modules.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -20,6 +23,7 @@ use walkers::{TileId, Tiles as _};
 
 use crate::boundary::{Crs, crs::Transformer};
 use crate::figure::Georeference;
+use crate::text::Lang;
 
 /// OpenStreetMap's standard tiles (<https://operations.osmfoundation.org/policies/tiles/>).
 pub const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -127,13 +131,15 @@ impl Basemap {
         self.status
     }
 
-    /// Draws the tiles under the map frame of a figure drawn at `to_screen`; returns the status.
+    /// Draws the tiles under the map frame of a figure drawn at `to_screen`, their credit in the
+    /// window's language; returns the status.
     pub fn paint(
         &mut self,
         painter: &egui::Painter,
         georeference: &Georeference,
         to_screen: TSTransform,
         pixels_per_point: f32,
+        lang: Lang,
     ) -> Status {
         let [x, y, w, h] = georeference.frame;
         let frame = Rect::from_min_size(Pos2::new(x as f32, y as f32), egui::vec2(w as f32, h as f32));
@@ -206,20 +212,61 @@ impl Basemap {
             Status::Loading
         };
         if self.status == Status::Shown {
-            attribution(&clipped, on_screen);
+            attribution(&clipped, on_screen, lang);
         }
         self.status
     }
 }
 
 /// OpenStreetMap's licence asks for its credit on the map.
-fn attribution(painter: &egui::Painter, frame: Rect) {
-    let text = super::app::tr("© les contributeurs d'OpenStreetMap", "© OpenStreetMap contributors");
+fn attribution(painter: &egui::Painter, frame: Rect, lang: Lang) {
+    let text = lang.pick("© les contributeurs d'OpenStreetMap", "© OpenStreetMap contributors");
     let galley = painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(10.0), Color32::from_gray(40));
     let size = galley.size() + egui::vec2(6.0, 2.0);
     let at = frame.max - size;
     painter.rect_filled(Rect::from_min_size(at, size), 0.0, Color32::from_white_alpha(200));
     painter.galley(at + egui::vec2(3.0, 1.0), galley, Color32::from_gray(40));
+}
+
+/// The background's switch, its status, and the opacity of the units over it; `Some(on)` when the
+/// switch was clicked.
+pub fn switch_ui(ui: &mut egui::Ui, status: Option<Status>, opacity: &mut f32, lang: Lang) -> Option<bool> {
+    let mut switch = None;
+    let mut on = status.is_some();
+    if ui
+        .checkbox(&mut on, lang.pick("Fond OpenStreetMap", "OpenStreetMap background"))
+        .on_hover_text(lang.pick(
+            "Tuiles téléchargées d'OpenStreetMap sous la carte, pour se repérer ; jamais exportées",
+            "Tiles downloaded from OpenStreetMap under the map, to find one's way; never exported",
+        ))
+        .changed()
+    {
+        switch = Some(on);
+    }
+    match status {
+        Some(Status::Loading) => {
+            ui.weak(lang.pick("chargement des tuiles…", "loading tiles…"));
+        }
+        Some(Status::Unavailable) => {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                lang.pick("Fond de carte indisponible (hors ligne ?)", "Background unavailable (offline?)"),
+            )
+            .on_hover_text(lang.pick(
+                "Le serveur de tuiles ne répond pas : la carte reste utilisable sans fond.",
+                "The tile server does not answer: the map works without a background.",
+            ));
+        }
+        Some(Status::Shown) | None => {}
+    }
+    if status == Some(Status::Shown) {
+        ui.add(
+            egui::Slider::new(opacity, 0.2..=1.0)
+                .text(lang.pick("opacité des aplats", "fill opacity"))
+                .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
+        );
+    }
+    switch
 }
 
 /// The page positions of a tile's (GRID + 1)² grid vertices, row by row; empty if a corner cannot be

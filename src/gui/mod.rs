@@ -1,17 +1,26 @@
 //! The desktop window: the whole workflow (territory, comparison zones, template, portrait grid,
 //! map with hover and click, classification, exports, batches) over the library.
 //!
-//! Thin UI: [`app`] draws the state and emits [`state::Action`]s; [`state::AppState`] applies them
-//! and owns the background jobs; [`paint`] draws figures from the same `Figure` the exporters read.
+//! Thin UI: [`app`] lays out the window, whose parts ([`panel`], [`view`], [`dialog`]) draw the
+//! state and emit [`state::Action`]s; [`state::AppState`] applies them, owns the background jobs and
+//! the window's language; [`paint`] draws figures from the same `Figure` the exporters read.
+//! Dependencies go one way, from `app` down to the leaves (`draft`, `i18n`, `paint`, `gpu`); the
+//! module table of `ARCHITECTURE.md` lists them.
 
 pub mod app;
 pub mod basemap;
+pub mod dialog;
+pub mod draft;
 pub mod gpu;
+pub mod histogram;
+pub mod i18n;
 pub mod paint;
+pub mod panel;
 pub mod project;
 pub mod state;
 #[cfg(test)]
 mod tests;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 

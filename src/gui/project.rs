@@ -3,6 +3,9 @@
 //!
 //! The file holds choices, never data: reopening reads the pack again, so a project follows its
 //! pack's updates. Codes stay text; levels are stored by key (`epci`, `departement`…).
+//!
+//! Depends on the library and `gui/draft` only: never on the state that applies actions, nor on
+//! egui.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +17,7 @@ use crate::pack::{CustomZone, Pack};
 use crate::portrait::{MapExtent, MapOptions, TerritoryRef};
 use crate::text::Lang;
 
-use super::state::Draft;
+use super::draft::Draft;
 
 /// File name extension of project files.
 pub const EXTENSION: &str = "indicarto.json";

@@ -1,6 +1,10 @@
 //! The application state and the actions that change it. No egui here: the window only reads the
-//! state and emits [`Action`]s, so every user flow is testable without a window, and undo is a
-//! stack of [`Draft`]s.
+//! state and emits [`Action`]s, so every user flow is testable without a window, and undo and redo
+//! walk a [`History`] of drafts. The state owns the window's language too ([`AppState::lang`]):
+//! the FR/EN switch is an action like any other, undone like any other.
+//!
+//! Depends on the library, `gui/draft` and `gui/project`; never on egui nor on the window's
+//! modules.
 //!
 //! Long work (opening a pack, exporting, batches) runs on background threads; [`AppState::poll`]
 //! collects their results once per frame.
@@ -22,24 +26,11 @@ use crate::portrait::{
 };
 use crate::quickmap::{QuickMap, QuickMapData, QuickMapError, QuickMapRequest, QuickMapStyle};
 
-use super::project::Project;
 use crate::territory::Territory;
 use crate::text::Lang;
 
-/// What the user chose: everything a portrait depends on. Undo restores an earlier draft.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
-    /// The analysis territory.
-    pub territory: TerritoryRef,
-    /// Comparison zones, in display order.
-    pub comparisons: Vec<TerritoryRef>,
-    /// Template id.
-    pub template: String,
-    /// Year; each indicator's latest when absent.
-    pub year: Option<i32>,
-    /// Classification, palette, extent.
-    pub options: MapOptions,
-}
+use super::draft::{Draft, History, Step};
+use super::project::Project;
 
 /// Severity of a message in the messages panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,10 +90,14 @@ pub enum Action {
     SetExtent(MapExtent),
     /// Same breaks across years.
     SetSameBreaks(bool),
-    /// Language of the figures' texts.
+    /// The language of the window and of the figures (the FR/EN switch): one step, undone as one.
     SetLang(Lang),
-    /// Back to the previous draft.
+    /// The language of the figures only (the window keeps its own).
+    SetFigureLang(Lang),
+    /// Back to the previous step.
     Undo,
+    /// Forward again to the step undone last.
+    Redo,
     /// Opens a pack (background thread).
     OpenPack(PathBuf),
     /// Back to the bundled sample and default settings (trainer mode).
@@ -173,7 +168,9 @@ pub struct AppState {
     pub pack_path: PathBuf,
     sample_path: PathBuf,
     draft: Option<Draft>,
-    undo: Vec<Draft>,
+    history: History,
+    /// The window's language, and the one a newly opened pack's figures start in: its one owner.
+    lang: Lang,
     portrait: Vec<Illustration>,
     /// Increased whenever the portrait changes, so the window knows when to re-tessellate.
     pub revision: u64,
@@ -193,8 +190,6 @@ pub struct AppState {
     pub drawing: bool,
     /// The data of the last quick map, kept so that re-classifying does not read the files again.
     quick_data: Option<Arc<QuickMapData>>,
-    /// Language of the figures of a newly opened pack (the window's language).
-    pub default_lang: Lang,
     /// A project waiting for its pack to load.
     pending_project: Option<Project>,
     sender: mpsc::Sender<JobResult>,
@@ -204,16 +199,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A state with no pack yet; call [`AppState::apply`] with [`Action::OpenPack`] or
-    /// [`Action::Reset`] to load one.
-    pub fn new(sample_path: PathBuf, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+    /// A state with no pack yet, its window in `lang`; call [`AppState::apply`] with
+    /// [`Action::OpenPack`] or [`Action::Reset`] to load one.
+    pub fn new(sample_path: PathBuf, lang: Lang, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
         let (sender, receiver) = mpsc::channel();
         AppState {
             pack: None,
             pack_path: sample_path.clone(),
             sample_path,
             draft: None,
-            undo: Vec::new(),
+            history: History::default(),
+            lang,
             portrait: Vec::new(),
             revision: 0,
             messages: Vec::new(),
@@ -224,7 +220,6 @@ impl AppState {
             quick: None,
             drawing: false,
             pending_project: None,
-            default_lang: Lang::Fr,
             quick_data: None,
             sender,
             receiver,
@@ -250,10 +245,22 @@ impl AppState {
         &self.portrait
     }
 
+    /// The window's language (the figures have theirs in the draft's options).
+    #[must_use]
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// Whether an undo step exists.
     #[must_use]
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        self.history.can_undo()
+    }
+
+    /// Whether a redo step exists.
+    #[must_use]
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
     }
 
     /// A territory by reference.
@@ -265,7 +272,7 @@ impl AppState {
     /// "Amiens (commune)", the level named in the figures' language.
     #[must_use]
     pub fn display_name(&self, r: &TerritoryRef) -> String {
-        let lang = self.draft.as_ref().map_or(self.default_lang, |d| d.options.lang);
+        let lang = self.draft.as_ref().map_or(self.lang, |d| d.options.lang);
         match self.territory(r) {
             Some(t) if t.level == Level::France => t.name.clone(),
             Some(t) => format!("{} ({})", t.name, t.level.label(lang)),
@@ -308,22 +315,25 @@ impl AppState {
         match action {
             Action::OpenPack(path) => self.open_pack(path),
             Action::Reset => {
-                self.undo.clear();
+                // The window's language is the user's, not a setting of the analysis: it stays, and
+                // the sample's figures open in it.
+                self.history.clear();
                 self.messages.clear();
                 self.open_pack(self.sample_path.clone());
             }
             Action::Undo => {
-                if let Some(previous) = self.undo.pop() {
-                    if let Some(mut request) = self.quick.clone() {
-                        restyle_quick(&mut request.style, &previous.options);
-                        self.draft = Some(previous);
-                        self.draw_quick_map(request);
-                    } else {
-                        self.draft = Some(previous);
-                        self.rebuild();
-                    }
+                if let Some(previous) = self.current_step().and_then(|current| self.history.undo(current)) {
+                    self.restore(previous);
                 }
             }
+            Action::Redo => {
+                if let Some(next) = self.current_step().and_then(|current| self.history.redo(current)) {
+                    self.restore(next);
+                }
+            }
+            // No analysis yet (a pack is loading): only the window changes, and the figures start
+            // in its language.
+            Action::SetLang(lang) if self.draft.is_none() => self.lang = lang,
             Action::DismissMessage(index) => {
                 if index < self.messages.len() {
                     self.messages.remove(index);
@@ -345,61 +355,85 @@ impl AppState {
         }
     }
 
-    /// The actions that change the draft: one undo step each.
+    /// The step on screen: the draft and the window's language.
+    fn current_step(&self) -> Option<Step> {
+        self.draft.clone().map(|draft| Step { draft, lang: self.lang })
+    }
+
+    /// Shows a step of the history again, on the quick map when one is shown.
+    fn restore(&mut self, step: Step) {
+        self.lang = step.lang;
+        let quick = self.quick.clone().map(|request| restyled(request, &step.draft.options));
+        self.draft = Some(step.draft);
+        match quick {
+            Some(request) => self.draw_quick_map(request),
+            None => {
+                self.rebuild();
+            }
+        }
+    }
+
+    /// The actions that change the draft or the language: one undo step each.
     fn edit(&mut self, action: Action) {
-        let (Some(pack), Some(draft)) = (self.pack.clone(), self.draft.clone()) else {
+        let (Some(pack), Some(before)) = (self.pack.clone(), self.current_step()) else {
             return;
         };
-        let mut next = draft.clone();
+        let mut next = before.clone();
+        let draft = &mut next.draft;
         match action {
             Action::SelectTerritory(territory) => {
                 if pack.territories.get(&territory.level, &territory.code).is_none() {
                     self.error(format!("territoire {} inconnu au niveau {}", territory.code, territory.level));
                     return;
                 }
-                next.comparisons = default_comparisons(&pack, &territory);
-                next.territory = territory;
+                draft.comparisons = default_comparisons(&pack, &territory);
+                draft.territory = territory;
             }
             Action::AddComparison(zone) => {
-                if zone != next.territory && !next.comparisons.contains(&zone) {
-                    next.comparisons.push(zone);
+                if zone != draft.territory && !draft.comparisons.contains(&zone) {
+                    draft.comparisons.push(zone);
                 }
             }
-            Action::RemoveComparison(zone) => next.comparisons.retain(|z| *z != zone),
-            Action::SetTemplate(id) => next.template = id,
-            Action::SetYear(year) => next.year = year,
-            Action::SetMethod(method) => next.options.method = method,
-            Action::SetClasses(n) => next.options.classes = n,
-            Action::SetPalette(name) => next.options.palette = name,
-            Action::SetExtent(extent) => next.options.extent = extent,
-            Action::SetSameBreaks(same) => next.options.same_breaks_across_years = same,
-            Action::SetLang(lang) => next.options.lang = lang,
+            Action::RemoveComparison(zone) => draft.comparisons.retain(|z| *z != zone),
+            Action::SetTemplate(id) => draft.template = id,
+            Action::SetYear(year) => draft.year = year,
+            Action::SetMethod(method) => draft.options.method = method,
+            Action::SetClasses(n) => draft.options.classes = n,
+            Action::SetPalette(name) => draft.options.palette = name,
+            Action::SetExtent(extent) => draft.options.extent = extent,
+            Action::SetSameBreaks(same) => draft.options.same_breaks_across_years = same,
+            Action::SetLang(lang) => {
+                draft.options.lang = lang;
+                next.lang = lang;
+            }
+            Action::SetFigureLang(lang) => draft.options.lang = lang,
             _ => return,
         }
-        if next == draft {
+        if next == before {
             return;
         }
-        if let Some(mut request) = self.quick.clone() {
-            if next.territory == draft.territory
-                && next.comparisons == draft.comparisons
-                && next.template == draft.template
-            {
-                // The quick map is on screen: the classification applies to it.
-                restyle_quick(&mut request.style, &next.options);
-                self.undo.push(draft);
-                self.draft = Some(next);
+        if let Some(request) = self.quick.clone() {
+            let (a, b) = (&before.draft, &next.draft);
+            if a.territory == b.territory && a.comparisons == b.comparisons && a.template == b.template {
+                // The quick map is on screen: the classification and the language apply to it.
+                let request = restyled(request, &b.options);
+                self.history.record(before);
+                self.lang = next.lang;
+                self.draft = Some(next.draft);
                 self.draw_quick_map(request);
                 return;
             }
             self.quick = None;
         }
-        self.draft = Some(next);
+        self.lang = next.lang;
+        self.draft = Some(next.draft);
         if self.rebuild() {
-            self.undo.push(draft);
+            self.history.record(before);
         } else {
             // The core refused the change (a count as a choropleth, too many classes…): keep the
             // previous portrait, with the message in the panel.
-            self.draft = Some(draft);
+            self.lang = before.lang;
+            self.draft = Some(before.draft);
             self.rebuild();
         }
     }
@@ -450,7 +484,7 @@ impl AppState {
             return;
         }
         // Steps of the undo stack that name the zone cannot be rebuilt any more.
-        self.undo.retain(|d| d.territory != *zone && !d.comparisons.contains(zone));
+        self.history.retain(|d| d.territory != *zone && !d.comparisons.contains(zone));
         let Some(mut draft) = self.draft.clone() else { return };
         draft.comparisons.retain(|z| z != zone);
         if draft.territory == *zone
@@ -509,9 +543,10 @@ impl AppState {
         let Some(pack) = self.pack.clone() else { return };
         match project.draft(&pack) {
             Ok(draft) => {
-                if let Some(previous) = self.draft.replace(draft) {
-                    self.undo.push(previous);
+                if let Some(previous) = self.current_step() {
+                    self.history.record(previous);
                 }
+                self.draft = Some(draft);
                 self.quick = None;
                 self.rebuild();
             }
@@ -604,12 +639,12 @@ impl AppState {
             territory,
             template: first_template,
             year: None,
-            options: MapOptions { lang: self.default_lang, ..MapOptions::default() },
+            options: MapOptions { lang: self.lang, ..MapOptions::default() },
         };
         if let Some(old) = self.draft.take() {
             // A new pack: the old choices mean nothing there.
             drop(old);
-            self.undo.clear();
+            self.history.clear();
         }
         let draft = match self.pending_project.take().map(|p| p.restore_zones(&mut pack).and_then(|()| p.draft(&pack)))
         {
@@ -814,6 +849,12 @@ impl AppState {
             .map(|t| TerritoryRef { level: t.level.clone(), code: t.code.clone() })
             .collect()
     }
+}
+
+/// A quick-map request drawn with a draft's classification, palette and language.
+fn restyled(mut request: QuickMapRequest, options: &MapOptions) -> QuickMapRequest {
+    restyle_quick(&mut request.style, options);
+    request
 }
 
 /// File stem of a quick map.

@@ -12,16 +12,19 @@ use egui_kittest::kittest::Queryable;
 use crate::code::Level;
 use crate::pack::Pack;
 use crate::portrait::TerritoryRef;
+use crate::text::Lang;
 
-use super::app::{IndicartoApp, Settings, View};
+use super::app::{IndicartoApp, Settings};
+use super::dialog::{OpenPackDialog, ProjectDialog};
 use super::state::{Action, AppState, Severity};
+use super::view::View;
 
 fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_data")
 }
 
 fn app() -> IndicartoApp {
-    let mut state = AppState::new(sample(), Arc::new(|| {}));
+    let mut state = AppState::new(sample(), Lang::Fr, Arc::new(|| {}));
     let pack = Pack::open(&sample()).expect("the bundled sample opens");
     state.install_pack(sample(), pack);
     IndicartoApp::with_state(state, Settings::default())
@@ -49,7 +52,7 @@ fn focused_map_of_amiens_metropole() -> (Harness<'static, IndicartoApp>, usize) 
     a.apply(Action::SelectTerritory(amiens_metropole()));
     let index = a.state.portrait().iter().position(|i| i.slug.contains("carte-")).expect("a map");
     let mut h = harness(a);
-    h.state_mut().view = View::Focus(index);
+    h.state_mut().figures.view = View::Focus(index);
     h.run();
     (h, index)
 }
@@ -252,7 +255,7 @@ fn a_bad_pack_shows_the_error_and_keeps_the_current_analysis() {
     let mut h = harness(a);
     h.get_by_label("Ouvrir un pack…").click();
     h.run();
-    h.state_mut().open_dialog = Some(dir.path().display().to_string());
+    h.state_mut().open_pack = Some(OpenPackDialog { path: dir.path().display().to_string() });
     h.run();
     h.get_by_label("Ouvrir").click();
     h.step();
@@ -319,7 +322,7 @@ fn a_quick_map_of_ones_own_csv_shows_in_the_window_and_follows_the_classificatio
     h.get_by_label("Carte rapide…").click();
     h.run();
     {
-        let draft = h.state_mut().quick_dialog.as_mut().expect("the dialog is open");
+        let draft = h.state_mut().quick_map.as_mut().expect("the dialog is open");
         draft.boundaries = sample().join("../geodata/hdf_departements.shp").display().to_string();
         draft.data = csv.display().to_string();
         draft.join = "INSEE_DEP=code".into();
@@ -335,7 +338,7 @@ fn a_quick_map_of_ones_own_csv_shows_in_the_window_and_follows_the_classificatio
     let values: Vec<_> = portrait[0].figure.tags().filter_map(|t| t.value.clone()).collect();
     assert_eq!(values.len(), 5, "the five départements have a value: {values:?}");
     assert!(values.contains(&"12.5".to_owned()), "decimal comma read: {values:?}");
-    assert_eq!(h.state().view, View::Focus(0));
+    assert_eq!(h.state().figures.view, View::Focus(0));
     // The code 99 has no boundary: reported, not silently dropped.
     assert!(h.state().state.messages.iter().any(|m| m.severity == Severity::Warning && m.text.contains("99")));
     // Changing the number of classes redraws the quick map, not the portrait.
@@ -372,12 +375,12 @@ fn a_project_saved_then_reopened_gives_back_the_same_analysis() {
     a.apply(Action::SetTemplate("vie_locale".into()));
     a.apply(Action::SetMethod(crate::classify::Method::NaturalBreaks));
     a.apply(Action::SetClasses(7));
-    a.apply(Action::SetLang(crate::text::Lang::En));
+    a.apply(Action::SetFigureLang(Lang::En));
     let saved = a.state.draft().unwrap().clone();
     let mut h = harness(a);
     h.get_by_label("Projet…").click();
     h.run();
-    h.state_mut().project_dialog = Some(file.display().to_string());
+    h.state_mut().project = Some(ProjectDialog { path: file.display().to_string() });
     h.run();
     h.get_by_label("Enregistrer le projet").click();
     h.run();
@@ -389,7 +392,7 @@ fn a_project_saved_then_reopened_gives_back_the_same_analysis() {
     assert_ne!(h.state().state.draft().unwrap(), &saved);
     h.get_by_label("Projet…").click();
     h.run();
-    h.state_mut().project_dialog = Some(file.display().to_string());
+    h.state_mut().project = Some(ProjectDialog { path: file.display().to_string() });
     h.run();
     h.get_by_label("Ouvrir le projet").click();
     h.run();
@@ -418,7 +421,7 @@ fn the_english_switch_changes_the_window_and_the_figures() {
     h.run();
     assert!(h.query_by_label("Search (name or code)").is_some(), "the window is in English");
     assert!(h.query_by_label("Rechercher (nom ou code)").is_none());
-    assert_eq!(h.state().state.draft().unwrap().options.lang, crate::text::Lang::En);
+    assert_eq!(h.state().state.draft().unwrap().options.lang, Lang::En);
     let table = h.state().state.portrait().first().expect("a figure").title.clone();
     assert!(table.starts_with("Key figures"), "{table}");
     h.get_by_label("FR").click();
@@ -427,10 +430,103 @@ fn the_english_switch_changes_the_window_and_the_figures() {
     assert!(h.state().state.portrait()[0].title.starts_with("Chiffres clés"));
 }
 
+/// Every text of the portrait's figures (SVG text elements), to tell their language.
+fn figure_texts(h: &Harness<'_, IndicartoApp>) -> String {
+    h.state().state.portrait().iter().map(|i| crate::export::svg::to_svg(&i.figure).text).collect()
+}
+
+/// The window and the figures speak `lang`, and only it: a label of the window, the histogram's
+/// caption, a figure's title and the map legend's secrecy swatch.
+fn assert_language(h: &Harness<'_, IndicartoApp>, lang: Lang, when: &str) {
+    let (ours, theirs) = if lang == Lang::Fr { (0, 1) } else { (1, 0) };
+    let search = ["Rechercher (nom ou code)", "Search (name or code)"];
+    let histogram = ["Distribution des", "Distribution of the map"];
+    assert_eq!(h.state().state.lang(), lang, "{when}");
+    assert!(h.query_by_label(search[ours]).is_some(), "{when}: the window speaks {lang}");
+    assert!(h.query_by_label(search[theirs]).is_none(), "{when}: and only {lang}");
+    assert!(h.query_by_label_contains(histogram[ours]).is_some(), "{when}: the histogram speaks {lang}");
+    let texts = figure_texts(h);
+    for pair in [["Chiffres clés", "Key figures"], ["Secret statistique", "Statistical secrecy"]] {
+        assert!(texts.contains(pair[ours]) && !texts.contains(pair[theirs]), "{when}: the figures say {}", pair[ours]);
+    }
+}
+
+/// eframe's storage in memory, as the platform's config file would keep it.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+/// The FR/EN switch is one action applied by the state, which owns the language: the window's
+/// labels and the figures' texts follow it, undo and redo take both back and forth as one step,
+/// a reset keeps the user's language (the sample's figures reopen in it), and the next session
+/// starts in it.
+#[test]
+fn the_language_switch_is_one_action_undone_redone_kept_by_reset_and_remembered() {
+    let mut h = harness(app());
+    assert_language(&h, Lang::Fr, "at start");
+    assert!(!h.state().state.can_undo());
+    h.get_by_label("EN").click();
+    h.run();
+    assert_language(&h, Lang::En, "after the switch");
+    assert_eq!(h.state().state.draft().unwrap().options.lang, Lang::En);
+
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_language(&h, Lang::Fr, "after undo");
+    assert!(h.state().state.can_redo() && !h.state().state.can_undo());
+    h.get_by_label("Rétablir").click();
+    h.run();
+    assert_language(&h, Lang::En, "after redo");
+    assert!(!h.state().state.can_redo());
+
+    // The figures alone can go back to French; the window stays English.
+    h.get_by_label("Français").click();
+    h.run();
+    assert_eq!(h.state().state.lang(), Lang::En);
+    assert!(h.query_by_label("Search (name or code)").is_some());
+    assert!(figure_texts(&h).contains("Chiffres clés"));
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_language(&h, Lang::En, "after undoing the figures' language");
+
+    // Ctrl+Z undoes the switch too, Ctrl+Shift+Z redoes it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_language(&h, Lang::Fr, "after Ctrl+Z");
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.run();
+    assert_language(&h, Lang::En, "after Ctrl+Shift+Z");
+
+    h.get_by_label("Reset").click();
+    h.step();
+    assert!(h.state_mut().state.wait(Duration::from_mins(1)), "the sample reloads");
+    h.run();
+    assert_language(&h, Lang::En, "after reset");
+    assert!(!h.state().state.can_undo() && !h.state().state.can_redo(), "reset starts a new history");
+
+    // The next session opens in English: the settings are written from the state's language.
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let next = IndicartoApp::new(&egui::Context::default(), Some(&storage), sample());
+    assert_eq!(next.state.lang(), Lang::En);
+}
+
 fn search_and_click(h: &mut Harness<'static, IndicartoApp>, text: &str, label: &str) {
     h.get_by_label("Rechercher (nom ou code)").click();
     h.run();
-    h.state_mut().search.clear();
+    h.state_mut().panel.search.clear();
     h.run();
     h.get_by_label("Rechercher (nom ou code)").type_text(text);
     h.run();
@@ -443,7 +539,7 @@ fn a_custom_zone_is_made_from_the_search_used_saved_in_a_project_and_removed() {
     let mut h = harness(app());
     search_and_click(&mut h, "amiens", "Ajouter Amiens (commune) à la zone personnalisée");
     search_and_click(&mut h, "dury", "Ajouter Dury (commune 80261) à la zone personnalisée");
-    assert_eq!(h.state().zone_members.len(), 2);
+    assert_eq!(h.state().panel.zone_members.len(), 2);
     h.get_by_label("Nom de la zone").click();
     h.run();
     h.get_by_label("Nom de la zone").type_text("Amiens et Dury");
@@ -452,7 +548,7 @@ fn a_custom_zone_is_made_from_the_search_used_saved_in_a_project_and_removed() {
     h.run();
     let zone = territory(&h);
     assert_eq!(zone.level, crate::pack::custom_zones_level(), "the zone is the analysis territory");
-    assert!(h.state().zone_members.is_empty());
+    assert!(h.state().panel.zone_members.is_empty());
     let key = &h.state().state.portrait()[0];
     assert!(key.title.contains("Amiens et Dury"), "{}", key.title);
     // Default comparisons: Somme, Hauts-de-France, France.
@@ -480,7 +576,7 @@ fn shift_click_on_a_map_unit_adds_it_to_the_zone_being_made() {
     let (mut h, _) = focused_map_of_amiens_metropole();
     let at = find_on_map(&mut h, "Amiens");
     click_at(&mut h, at, egui::Modifiers::SHIFT);
-    assert_eq!(h.state().zone_members, [TerritoryRef::new(Level::Commune, "80021")]);
+    assert_eq!(h.state().panel.zone_members, [TerritoryRef::new(Level::Commune, "80021")]);
     assert_eq!(territory(&h), amiens_metropole(), "Shift+click does not change the territory");
 }
 
@@ -542,33 +638,33 @@ fn local_tile_server() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
 #[test]
 fn the_osm_background_is_off_by_default_and_says_so_when_offline() {
     let (mut h, _) = focused_map_of_amiens_metropole();
-    assert_eq!(h.state().basemap_status(), None, "off by default: no request at start");
+    assert_eq!(h.state().figures.basemap_status(), None, "off by default: no request at start");
     // A port nobody listens on: what an offline machine gets.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port").local_addr().expect("address");
-    h.state_mut().tile_server = format!("http://{closed}/{{z}}/{{x}}/{{y}}.png");
+    h.state_mut().figures.tile_server = format!("http://{closed}/{{z}}/{{x}}/{{y}}.png");
     let messages = h.state().state.messages.len();
     h.get_by_label("Fond OpenStreetMap").click();
     assert!(
         run_until(&mut h, |h| h.query_by_label("Fond de carte indisponible (hors ligne ?)").is_some()),
         "the window says the background is unavailable"
     );
-    assert_eq!(h.state().basemap_status(), Some(super::basemap::Status::Unavailable));
+    assert_eq!(h.state().figures.basemap_status(), Some(super::basemap::Status::Unavailable));
     // Quietly: no error in the messages panel, the map is still there and still answers.
     assert_eq!(h.state().state.messages.len(), messages);
     find_on_map(&mut h, "Amiens");
     h.get_by_label("Fond OpenStreetMap").click();
     h.run();
-    assert_eq!(h.state().basemap_status(), None);
+    assert_eq!(h.state().figures.basemap_status(), None);
 }
 
 #[test]
 fn the_background_shows_the_tiles_of_the_mapped_area() {
     let (mut h, _) = focused_map_of_amiens_metropole();
     let (server, paths) = local_tile_server();
-    h.state_mut().tile_server = server;
+    h.state_mut().figures.tile_server = server;
     h.get_by_label("Fond OpenStreetMap").click();
     assert!(
-        run_until(&mut h, |h| h.state().basemap_status() == Some(super::basemap::Status::Shown)),
+        run_until(&mut h, |h| h.state().figures.basemap_status() == Some(super::basemap::Status::Shown)),
         "tiles from the local server are drawn"
     );
     assert!(h.query_by_label("Fond de carte indisponible (hors ligne ?)").is_none());
@@ -597,7 +693,7 @@ fn the_background_shows_the_tiles_of_the_mapped_area() {
 #[test]
 fn zooming_in_draws_the_coarse_level_until_the_fine_one_is_ready() {
     let (mut h, _) = focused_map_of_amiens_metropole();
-    let before = h.state().shown_detail();
+    let before = h.state().figures.shown_detail();
     let centre = egui::Pos2::new(860.0, 480.0);
     h.hover_at(centre);
     h.step();
@@ -605,6 +701,9 @@ fn zooming_in_draws_the_coarse_level_until_the_fine_one_is_ready() {
     // One frame: the zoom is applied and the finer level asked for, but this frame is drawn at the
     // level already prepared; the window does not wait for the tessellation.
     h.step();
-    assert_eq!(h.state().shown_detail(), before, "the zoomed frame is drawn at once, at the old level");
-    assert!(run_until(&mut h, |h| h.state().shown_detail() > before), "the finer level arrives from the worker thread");
+    assert_eq!(h.state().figures.shown_detail(), before, "the zoomed frame is drawn at once, at the old level");
+    assert!(
+        run_until(&mut h, |h| h.state().figures.shown_detail() > before),
+        "the finer level arrives from the worker thread"
+    );
 }
