@@ -89,6 +89,10 @@ fn icm_2023_of_the_hauts_de_france_departements_as_published() {
             // Thousands of deaths: an interval of a few points, entirely above 100.
             assert!(icm.interval.contains(icm.index) && icm.interval.upper - icm.interval.lower < 10.0, "{dep}");
             assert_eq!(Significance::of(icm.interval, 100.0), Some(Significance::Higher), "{dep}");
+            eprintln!(
+                "{dep} {method:?}: O = {}, E = {:.1}, ICM = {:.2} [{:.2} ; {:.2}]",
+                icm.observed, icm.expected, icm.index, icm.interval.lower, icm.interval.upper
+            );
         }
     }
     let region_deaths: f64 = deaths.values().sum();

@@ -8,6 +8,10 @@
 //! packs, figures or the window; its only dependency in the crate is [`crate::text::Lang`] for the
 //! French and English labels of [`Significance`] and of the small-numbers rule.
 //!
+//! Secrecy is the caller's: an interval is a function of its count (its width gives a masked count
+//! back), and an ICM with its expected events gives the observed ones; whatever is derived from a
+//! masked count must be masked with it.
+//!
 //! Every method is tested against an independent implementation (scipy 1.17, statsmodels 0.15)
 //! or a published worked example (PHEindicatormethods' vignettes and test data); the methods page
 //! for users is `docs/methodes.md`.

@@ -80,7 +80,8 @@ pub fn expected_events(population: &[f64], reference: &ReferenceRates) -> Result
 pub struct IndirectStandardised {
     /// Observed events `O` (the territory's total).
     pub observed: f64,
-    /// Expected events `E` at the reference's rates.
+    /// Expected events `E` at the reference's rates. Published with the index, it gives `O`
+    /// back: mask it whenever `O` is masked.
     pub expected: f64,
     /// The index `100 × O / E` (ICM; an SMR is this divided by 100).
     pub index: f64,
@@ -100,6 +101,25 @@ pub struct IndirectStandardised {
 /// directly standardised rate is for).
 ///
 /// Refused when `E = 0` (no population in any band with a non-zero reference rate).
+///
+/// **Secrecy.** `O = index × E / 100`: when the observed events are masked, the index, its
+/// interval *and* the expected count must all be masked (each one, with another, gives `O` back).
+///
+/// ```
+/// use indicarto::stats::{Confidence, PoissonMethod, ReferenceRates, Significance, indirect};
+/// // The reference's deaths and population by age band, the territory's population by band and
+/// // its 76 deaths of all ages (values of `scripts/stats_reference.py`).
+/// let reference = ReferenceRates::from_counts(
+///     &[120.0, 40.0, 300.0, 2500.0, 9000.0],
+///     &[1e6, 1.2e6, 1.5e6, 9e5, 3e5],
+/// ).unwrap();
+/// let population = [5200.0, 6100.0, 7400.0, 3900.0, 1450.0];
+/// let icm = indirect(76.0, &population, &reference, PoissonMethod::Byar, Confidence::P95).unwrap();
+/// assert!((icm.expected - 56.6407).abs() < 1e-4);
+/// assert!((icm.index - 134.18).abs() < 0.01);
+/// assert!((icm.interval.lower - 105.71).abs() < 0.01 && (icm.interval.upper - 167.95).abs() < 0.01);
+/// assert_eq!(Significance::of(icm.interval, 100.0), Some(Significance::Higher));
+/// ```
 pub fn indirect(
     observed: f64,
     population: &[f64],
@@ -153,6 +173,20 @@ pub struct DirectStandardised {
 /// [`DirectStandardised::empty_bands`] so that the caller can warn: the rate is then biased
 /// downwards by that band's share of the standard. Events without population (`d_b > 0`,
 /// `n_b = 0`) contradict themselves and are refused.
+///
+/// ```
+/// use indicarto::stats::{Confidence, PoissonMethod, direct};
+/// // PHEindicatormethods' DSR vignette: 19 bands, 2013 European standard population; published
+/// // phe_dsr result 8283.016 (6570.819, 10289.65) per 100 000.
+/// let deaths = [1., 1., 0., 0., 0., 1., 1., 3., 3., 3., 3., 10., 10., 10., 10., 8., 8., 8., 8.];
+/// let population = [30., 35., 35., 35., 40., 40., 45., 50., 50., 50., 60., 60., 70., 75., 70., 60., 20., 20., 15.];
+/// let esp2013 = [5000., 5500., 5500., 5500., 6000., 6000., 6500., 7000., 7000., 7000., 7000., 6500., 6000.,
+///     5500., 5000., 4000., 2500., 1500., 1000.];
+/// let dsr = direct(&deaths, &population, &esp2013, 100_000.0, PoissonMethod::Byar, Confidence::P95).unwrap();
+/// let interval = dsr.interval.unwrap();
+/// assert!((dsr.rate - 8283.016).abs() < 1e-3);
+/// assert!((interval.lower - 6570.819).abs() < 1e-3 && (interval.upper - 10289.65).abs() < 1e-2);
+/// ```
 pub fn direct(
     events: &[f64],
     population: &[f64],
