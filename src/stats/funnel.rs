@@ -53,9 +53,7 @@ pub fn funnel_proportion(
         FunnelMethod::Exact => {
             let cdf = |r: f64| special::binomial_cdf(r, n, theta);
             let (sd, top) = ((n * theta * (1.0 - theta)).sqrt(), n.floor());
-            let limit = |p: f64| interpolated_quantile(&cdf, n * theta, sd, p, top) / n;
-            let half = confidence.alpha() / 2.0;
-            Interval { lower: limit(half), upper: limit(1.0 - half) }
+            both_tails(confidence, |p| interpolated_quantile(&cdf, n * theta, sd, p, top) / n)
         }
     };
     Ok(Interval { lower: limits.lower.clamp(0.0, 1.0), upper: limits.upper.clamp(0.0, 1.0) }.scaled(scale))
@@ -93,12 +91,16 @@ pub fn funnel_events(
         }
         FunnelMethod::Exact => {
             let cdf = |r: f64| special::poisson_cdf(r, mean);
-            let limit = |p: f64| interpolated_quantile(&cdf, mean, mean.sqrt(), p, f64::INFINITY);
-            let half = confidence.alpha() / 2.0;
-            Interval { lower: limit(half), upper: limit(1.0 - half) }
+            both_tails(confidence, |p| interpolated_quantile(&cdf, mean, mean.sqrt(), p, f64::INFINITY))
         }
     };
     Ok(Interval { lower: counts.lower.max(0.0), upper: counts.upper.max(0.0) }.scaled(scale / n))
+}
+
+/// The limits at the two tail probabilities of `confidence`, `α/2` and `1 − α/2`.
+fn both_tails(confidence: Confidence, limit: impl Fn(f64) -> f64) -> Interval {
+    let half = confidence.alpha() / 2.0;
+    Interval { lower: limit(half), upper: limit(1.0 - half) }
 }
 
 /// Spiegelhalter's interpolated quantile of a distribution on the whole numbers `0..=top`:

@@ -14,12 +14,7 @@
 #![allow(clippy::float_cmp, reason = "limits that are exactly 0 or 1 by definition are compared exactly")]
 
 use super::*;
-
-#[track_caller]
-fn close(actual: f64, expected: f64, relative: f64) {
-    let tolerance = relative * expected.abs().max(1e-12);
-    assert!((actual - expected).abs() <= tolerance, "{actual} vs {expected} (relative {relative:e})");
-}
+use crate::stats::test_support::close;
 
 #[test]
 fn exact_binomial_limits_against_scipy() {

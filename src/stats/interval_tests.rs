@@ -14,18 +14,7 @@
 #![allow(clippy::float_cmp, reason = "limits that are exactly 0 or 1 by definition are compared exactly")]
 
 use super::*;
-
-#[track_caller]
-fn close(actual: f64, expected: f64, relative: f64) {
-    let tolerance = relative * expected.abs().max(1e-12);
-    assert!((actual - expected).abs() <= tolerance, "{actual} vs {expected} (relative {relative:e})");
-}
-
-#[track_caller]
-fn close_interval(actual: Interval, expected: (f64, f64), relative: f64) {
-    close(actual.lower, expected.0, relative);
-    close(actual.upper, expected.1, relative);
-}
+use crate::stats::test_support::{close, close_interval};
 
 /// The eight rows (observed, population) of the PHEindicatormethods vignette's data frame.
 const PHE_ROWS: [(f64, f64); 8] = [

@@ -38,6 +38,8 @@ mod standardise;
 
 #[cfg(test)]
 mod hdf_icm_tests;
+#[cfg(test)]
+mod test_support;
 
 pub use funnel::{FunnelMethod, funnel_events, funnel_proportion};
 pub use interval::{PoissonMethod, byar, count, exact_poisson, poisson_limits, proportion, rate, wilson};

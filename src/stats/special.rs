@@ -90,6 +90,22 @@ fn ln_gamma_prefactor(a: f64, x: f64) -> f64 {
     }
 }
 
+/// One step of the modified Lentz evaluation of a continued fraction `b₀ + a₁/(b₁ + a₂/(b₂ + …))`:
+/// updates `c` and `d` with the partial numerator `a_n` and denominator `b_n` (keeping them away
+/// from zero) and returns the factor the running value is multiplied by.
+fn lentz_step(a_n: f64, b_n: f64, c: &mut f64, d: &mut f64) -> f64 {
+    *d = b_n + a_n * *d;
+    if d.abs() < TINY {
+        *d = TINY;
+    }
+    *c = b_n + a_n / *c;
+    if c.abs() < TINY {
+        *c = TINY;
+    }
+    *d = 1.0 / *d;
+    *d * *c
+}
+
 /// Most iterations an incomplete gamma evaluation takes: both expansions need a number of terms
 /// that grows like `√a` near the mode.
 fn gamma_iteration_cap(a: f64) -> usize {
@@ -122,18 +138,8 @@ fn gamma_q_fraction(a: f64, x: f64) -> f64 {
     let mut h = d;
     for i in 1..gamma_iteration_cap(a) {
         let i = i as f64;
-        let an = -i * (i - a);
         b += 2.0;
-        d = an * d + b;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = b + an / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let delta = d * c;
+        let delta = lentz_step(-i * (i - a), b, &mut c, &mut d);
         h *= delta;
         if (delta - 1.0).abs() < EPS {
             break;
@@ -142,42 +148,36 @@ fn gamma_q_fraction(a: f64, x: f64) -> f64 {
     (ln_gamma_prefactor(a, x) + h.ln()).exp()
 }
 
-/// Regularised lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)`, for `a > 0`, `x ≥ 0`:
-/// the distribution function of a gamma variable of shape `a` and scale 1.
-///
-/// Returns NaN outside its domain.
-#[must_use]
-pub fn gamma_p(a: f64, x: f64) -> f64 {
+/// Both regularised incomplete gamma functions `(P(a, x), Q(a, x))`, each from the expansion
+/// that converges at `x`, the other as its complement; NaN outside the domain.
+fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
     if a.is_nan() || a <= 0.0 || x.is_nan() || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == 0.0 {
-        0.0
+        (f64::NAN, f64::NAN)
+    } else if x == 0.0 {
+        (0.0, 1.0)
     } else if x.is_infinite() {
-        1.0
+        (1.0, 0.0)
     } else if x < a + 1.0 {
-        gamma_p_series(a, x)
+        let p = gamma_p_series(a, x);
+        (p, 1.0 - p)
     } else {
-        1.0 - gamma_q_fraction(a, x)
+        let q = gamma_q_fraction(a, x);
+        (1.0 - q, q)
     }
 }
 
-/// Regularised upper incomplete gamma function `Q(a, x) = 1 − P(a, x)`, computed directly so that
-/// small upper tails keep their relative precision.
+/// Regularised lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)`, for `a > 0`, `x ≥ 0`:
+/// the distribution function of a gamma variable of shape `a` and scale 1. NaN outside its domain.
+#[must_use]
+pub fn gamma_p(a: f64, x: f64) -> f64 {
+    gamma_pair(a, x).0
+}
+
+/// Regularised upper incomplete gamma function `Q(a, x) = 1 − P(a, x)`, computed directly where it
+/// is the small one so that upper tails keep their relative precision.
 #[must_use]
 pub fn gamma_q(a: f64, x: f64) -> f64 {
-    if a.is_nan() || a <= 0.0 || x.is_nan() || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == 0.0 {
-        1.0
-    } else if x.is_infinite() {
-        0.0
-    } else if x < a + 1.0 {
-        1.0 - gamma_p_series(a, x)
-    } else {
-        gamma_q_fraction(a, x)
-    }
+    gamma_pair(a, x).1
 }
 
 /// Density of the gamma distribution of shape `a` and scale 1 at `x > 0`.
@@ -360,30 +360,10 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
     for m in 1..cap {
         let m = m as f64;
         let two_m = 2.0 * m;
-        // Even step.
         let even = m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m));
-        d = 1.0 + even * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + even / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        // Odd step.
+        h *= lentz_step(even, 1.0, &mut c, &mut d);
         let odd = -(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0));
-        d = 1.0 + odd * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + odd / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let delta = d * c;
+        let delta = lentz_step(odd, 1.0, &mut c, &mut d);
         h *= delta;
         if (delta - 1.0).abs() < EPS {
             break;

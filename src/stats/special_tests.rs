@@ -8,13 +8,7 @@
 #![allow(clippy::float_cmp, reason = "limits that are exactly 0 or 1 by definition are compared exactly")]
 
 use super::*;
-
-/// Asserts `|actual − expected| ≤ relative × |expected|` (or `≤ relative` near zero).
-#[track_caller]
-fn close(actual: f64, expected: f64, relative: f64) {
-    let tolerance = relative * expected.abs().max(1e-300);
-    assert!((actual - expected).abs() <= tolerance, "{actual:e} vs {expected:e} (relative {relative:e})");
-}
+use crate::stats::test_support::close;
 
 #[test]
 fn ln_gamma_against_scipy_gammaln() {
