@@ -52,7 +52,8 @@ pub fn funnel_proportion(
         }
         FunnelMethod::Exact => {
             let cdf = |r: f64| special::binomial_cdf(r, n, theta);
-            let (sd, top) = ((n * theta * (1.0 - theta)).sqrt(), n.floor());
+            // Above a fractional n the distribution function is 1: ceil(n) is its last step.
+            let (sd, top) = ((n * theta * (1.0 - theta)).sqrt(), n.ceil());
             both_tails(confidence, |p| interpolated_quantile(&cdf, n * theta, sd, p, top) / n)
         }
     };

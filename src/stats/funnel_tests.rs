@@ -161,3 +161,20 @@ fn degenerate_and_invalid_funnels() {
     ));
     assert_eq!(FunnelMethod::default(), FunnelMethod::Exact);
 }
+
+#[test]
+fn fractional_denominators_extend_the_binomial_continuously() {
+    // Weighted denominators (census estimates such as 518.3) extend the binomial through the
+    // incomplete beta function: the limits are continuous in n across whole numbers (a property
+    // of the extension, not a reference value) and keep the reference value inside.
+    let at = |n: f64| funnel_proportion(20.0, n, 100.0, FunnelMethod::Exact, Confidence::P95).unwrap();
+    for n in [10.0, 57.0, 300.0] {
+        let (whole, just_above) = (at(n), at(n + 1e-9));
+        assert!((whole.lower - just_above.lower).abs() < 1e-5, "{n}: {whole:?} {just_above:?}");
+        assert!((whole.upper - just_above.upper).abs() < 1e-5, "{n}: {whole:?} {just_above:?}");
+        let half = at(n + 0.5);
+        assert!(half.lower <= 20.0 && 20.0 <= half.upper, "{n}: {half:?}");
+    }
+    let tiny = at(0.4);
+    assert!(tiny.lower >= 0.0 && tiny.upper <= 100.0, "{tiny:?}");
+}
