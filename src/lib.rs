@@ -42,6 +42,7 @@ pub mod palette;
 pub mod parallel;
 pub mod portrait;
 pub mod quickmap;
+pub mod stats;
 pub mod table;
 pub mod territory;
 pub mod text;
