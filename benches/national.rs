@@ -31,7 +31,7 @@ fn main() {
     let parsed = indicarto::pack::parse_manifest(&manifest, &text).expect("manifest parses");
     let data = dir.join(&parsed.data[0].file);
     let floor = median(runs, || {
-        black_box(std::fs::read(&data).map(|b| b.len()).unwrap_or(0));
+        black_box(std::fs::read(&data).map_or(0, |b| b.len()));
     });
     let territories = median(runs, || {
         black_box(TerritorySet::load(&parsed.boundaries, &dir, &LoadOptions::default()).expect("territories"));

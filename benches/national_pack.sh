@@ -37,16 +37,21 @@ for pack in national agit; do
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-grep -v '^Command' "$TIMES" | awk '
-  NF == 3 { t[$1] = t[$1] " " $2; if ($3 > m[$1]) m[$1] = $3; order[$1] = NR }
-  END {
-    for (k in t) {
-      n = split(t[k], a, " "); asort(a); med[k] = a[int((n + 1) / 2)]
-      printf "%-26s median %7.2f s over %d runs (%s), peak memory %7.1f MiB\n", k, med[k], n, t[k], m[k] / 1024
-    }
-    for (k in t) if (k ~ /indicarto/) {
-      r = k; sub(/indicarto/, "polars", r)
-      if (med[r] > 0) printf "%-26s %.2f x the polars time, %.2f x its peak memory\n", k, med[k] / med[r], m[k] / m[r]
-    }
-  }' | sort
+python3 - "$TIMES" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    parts = line.split()
+    if len(parts) == 3 and "/" in parts[0]:
+        runs.setdefault(parts[0], []).append((float(parts[1]), int(parts[2])))
+med = {k: statistics.median(t for t, _ in v) for k, v in runs.items()}
+peak = {k: max(m for _, m in v) for k, v in runs.items()}
+for k in sorted(runs):
+    times = " ".join(f"{t:.2f}" for t, _ in runs[k])
+    print(f"{k:<26} median {med[k]:7.2f} s over {len(runs[k])} runs ({times}), peak memory {peak[k] / 1024:7.1f} MiB")
+for k in sorted(runs):
+    ref = k.replace("indicarto", "polars")
+    if "indicarto" in k and ref in runs:
+        print(f"{k:<26} {med[k] / med[ref]:.2f} x the polars time, {peak[k] / peak[ref]:.2f} x its peak memory")
+PY
 rm -f "$TIMES"

@@ -283,7 +283,13 @@ impl Store {
         all.into_iter()
             .filter_map(|(p, _, unit, year, relative_difference)| {
                 let (level, code) = self.units.get(unit)?.clone();
-                Some(Warning::AggregateMismatch { indicator: base[p].id.clone(), level, code, year, relative_difference })
+                Some(Warning::AggregateMismatch {
+                    indicator: base[p].id.clone(),
+                    level,
+                    code,
+                    year,
+                    relative_difference,
+                })
             })
             .collect()
     }

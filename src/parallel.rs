@@ -51,8 +51,10 @@ pub fn for_each_mut<T: Send, R: Send>(items: &mut [T], min_len: usize, work: imp
     let size = items.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let work = &work;
-        let handles: Vec<_> =
-            items.chunks_mut(size).map(|chunk| scope.spawn(move || chunk.iter_mut().map(work).collect::<Vec<R>>())).collect();
+        let handles: Vec<_> = items
+            .chunks_mut(size)
+            .map(|chunk| scope.spawn(move || chunk.iter_mut().map(work).collect::<Vec<R>>()))
+            .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
 }

@@ -408,7 +408,8 @@ impl TerritorySet {
                         },
                         str::to_owned,
                     );
-                    let territory = Territory { code: code.clone(), name, level: level.clone(), parents: BTreeMap::new() };
+                    let territory =
+                        Territory { code: code.clone(), name, level: level.clone(), parents: BTreeMap::new() };
                     (code.clone(), territory)
                 })
                 .collect();

@@ -45,7 +45,11 @@ fn national_pack_sums_to_the_published_population() {
     for (i, (code, _, _, _, population)) in rows.iter().enumerate() {
         // A made-up share: every seventh inhabitant, rounded down; written with a decimal comma.
         let num = (population / 7.0).floor();
-        let share = if *population > 0.0 { format!("{:.1}", num / population * 100.0).replace('.', ",") } else { String::new() };
+        let share = if *population > 0.0 {
+            format!("{:.1}", num / population * 100.0).replace('.', ",")
+        } else {
+            String::new()
+        };
         // The source masks some cells itself, far below the rows the dialect is sniffed on.
         let num_text = if i % 5000 == 4999 { "s".to_owned() } else { num.to_string() };
         writeln!(data, "{code};{population};{share};{num_text};{population}").unwrap();
@@ -124,7 +128,8 @@ columns = [
     let masked = &rows[4999];
     assert_eq!(pack.store.value(&part, &Level::Commune, &TerritoryCode::new(&masked.0), 2023), Value::Secret);
     assert_eq!(pack.store.value(&part, &Level::Departement, &TerritoryCode::new(&masked.1), 2023), Value::Missing);
-    let masked_deps: Vec<&str> = rows.iter().enumerate().filter(|(i, _)| i % 5000 == 4999).map(|(_, r)| r.1.as_str()).collect();
+    let masked_deps: Vec<&str> =
+        rows.iter().enumerate().filter(|(i, _)| i % 5000 == 4999).map(|(_, r)| r.1.as_str()).collect();
     let (dep, population) = by_departement.iter().find(|(d, _)| !masked_deps.contains(d)).unwrap();
     let num: f64 = rows.iter().filter(|r| r.1 == *dep).map(|r| (r.4 / 7.0).floor()).sum();
     let obs = pack.store.observation(&part, &Level::Departement, &TerritoryCode::new(dep), 2023);

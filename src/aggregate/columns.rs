@@ -65,7 +65,11 @@ impl YearColumn {
             denominator: optional(&self.denominator, i),
             source_secret: flags & SOURCE_SECRET != 0,
             computed: flags & COMPUTED != 0,
-            missing_members: if flags & COMPUTED != 0 { self.missing_members.get(&unit).copied().unwrap_or(0) } else { 0 },
+            missing_members: if flags & COMPUTED != 0 {
+                self.missing_members.get(&unit).copied().unwrap_or(0)
+            } else {
+                0
+            },
             suppressed: flags & SUPPRESSED != 0,
         })
     }

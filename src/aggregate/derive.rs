@@ -103,7 +103,9 @@ impl Store {
     /// The inputs of a computed indicator for one year.
     fn inputs<'s>(&'s self, rule: &'s Derive, year: i32) -> Inputs<'s> {
         let (first, second) = match rule {
-            Derive::Ratio { numerator, denominator, .. } => (self.input(numerator, year), self.input(denominator, year)),
+            Derive::Ratio { numerator, denominator, .. } => {
+                (self.input(numerator, year), self.input(denominator, year))
+            }
             Derive::Difference(a, b) => (self.input(a, year), self.input(b, year)),
             Derive::Change { of, from } => (self.input(of, year), self.input(of, *from)),
         };

@@ -81,7 +81,11 @@ pub(super) fn protect_column(
 /// They add nothing to what can be recovered (they are sums of the commune relations) but tell
 /// [`secondary::complementary`] which totals stand beside a masked total: to protect a masked EPCI
 /// in a département of whole EPCI, another EPCI must be masked, not a commune.
-fn nested_relations(territories: &TerritorySet, units: &Units, index: &HashMap<UnitId, usize>) -> Vec<secondary::Relation> {
+fn nested_relations(
+    territories: &TerritorySet,
+    units: &Units,
+    index: &HashMap<UnitId, usize>,
+) -> Vec<secondary::Relation> {
     let Some(communes) = territories.level(&Level::Commune) else { return Vec::new() };
     let levels: Vec<&Level> = territories
         .levels()

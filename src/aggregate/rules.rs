@@ -80,8 +80,7 @@ where
     let sum = |f: fn(&RawCell) -> f64| usable_cells().map(|c| f(&c)).sum::<f64>();
     let (value, numerator, denominator) = match aggregation {
         Aggregation::Sum => {
-            let numerator =
-                usable_cells().all(|c| c.numerator.is_some()).then(|| sum(|c| c.numerator.unwrap_or(0.0)));
+            let numerator = usable_cells().all(|c| c.numerator.is_some()).then(|| sum(|c| c.numerator.unwrap_or(0.0)));
             (Some(sum(|c| c.value.unwrap_or(0.0))), numerator, None)
         }
         Aggregation::Rate { scale } => {

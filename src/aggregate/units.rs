@@ -92,7 +92,8 @@ pub(crate) fn plan(territories: &TerritorySet, units: &Units) -> Vec<LevelPlan> 
                 let Some(source_layer) = territories.level(source) else { continue };
                 let mut groups: BTreeMap<&TerritoryCode, Vec<UnitId>> = BTreeMap::new();
                 for member in source_layer.territories.values() {
-                    if let (Some(parent), Some(id)) = (member.parents.get(&layer.level), units.id(source, &member.code)) {
+                    if let (Some(parent), Some(id)) = (member.parents.get(&layer.level), units.id(source, &member.code))
+                    {
                         groups.entry(parent).or_default().push(id);
                     }
                 }

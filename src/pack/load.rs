@@ -161,7 +161,8 @@ impl<'a> DataLoader<'a> {
             filters.push((c, wanted.clone()));
         }
         text.extend(filters.iter().map(|(c, _)| *c));
-        let rows = RowPlan { code_col, fixed_level: fixed_level.as_ref(), level_col, custom: &custom, filters: &filters };
+        let rows =
+            RowPlan { code_col, fixed_level: fixed_level.as_ref(), level_col, custom: &custom, filters: &filters };
         match self.def.layout {
             Layout::Wide => {
                 let wide = self.wide_columns(&columns);
@@ -193,7 +194,8 @@ impl<'a> DataLoader<'a> {
                     }));
                 }
                 text.extend(long.year);
-                let numbers: Vec<usize> = [Some(long.value), long.numerator, long.denominator].into_iter().flatten().collect();
+                let numbers: Vec<usize> =
+                    [Some(long.value), long.numerator, long.denominator].into_iter().flatten().collect();
                 let Some(table) = self.read(&source, &text, &numbers) else { return };
                 drop(source);
                 let units = self.resolve_rows(&table, &rows, store);
@@ -509,7 +511,8 @@ impl DataLoader<'_> {
                     .into(),
             };
             if !known.contains_key(name.as_ref()) {
-                let id = IndicatorId::new(self.def.indicator_names.get(name.as_ref()).map_or(name.as_ref(), String::as_str));
+                let id =
+                    IndicatorId::new(self.def.indicator_names.get(name.as_ref()).map_or(name.as_ref(), String::as_str));
                 let entry = if self.indicators.contains_key(&id) { store.slot(&id).map(|s| (id, s)) } else { None };
                 known.insert(name.to_string(), entry);
             }
@@ -554,7 +557,13 @@ struct CellColumns<'t> {
 }
 
 impl<'t> CellColumns<'t> {
-    fn new(table: &'t Table, empty: &'t NumberColumn, value: usize, numerator: Option<usize>, denominator: Option<usize>) -> Self {
+    fn new(
+        table: &'t Table,
+        empty: &'t NumberColumn,
+        value: usize,
+        numerator: Option<usize>,
+        denominator: Option<usize>,
+    ) -> Self {
         CellColumns {
             value: table.numbers(value).unwrap_or(empty),
             numerator: numerator.and_then(|col| table.numbers(col)),
@@ -573,10 +582,7 @@ impl<'t> CellColumns<'t> {
 
 /// The rows where some of these number columns hold a cell that is not a number.
 fn rows_with_errors(table: &Table, cols: impl Iterator<Item = Option<usize>>) -> HashSet<usize> {
-    cols.flatten()
-        .filter_map(|c| table.numbers(c))
-        .flat_map(|n| n.errors().iter().map(|(row, _)| *row))
-        .collect()
+    cols.flatten().filter_map(|c| table.numbers(c)).flat_map(|n| n.errors().iter().map(|(row, _)| *row)).collect()
 }
 
 fn raw_cell(value: NumberCell, numerator: NumberCell, denominator: NumberCell) -> RawCell {

@@ -389,9 +389,8 @@ impl CsvSource {
         let header: RawRecord<'_> = sample[header_index];
         let names = sniff::header_names(header.text, separator);
         let decimal_comma = sniff::decimal_comma(&sample, header_index, separator);
-        let marked_columns = (0..names.len())
-            .filter(|&c| sniff::sample_has_non_numbers(&sample, header_index, separator, c))
-            .collect();
+        let marked_columns =
+            (0..names.len()).filter(|&c| sniff::sample_has_non_numbers(&sample, header_index, separator, c)).collect();
         let scan = sniff::scan_data(&text, &header, separator, names.len(), path)?;
         let header_line = header.line - 1;
         Ok(CsvSource {
@@ -495,7 +494,11 @@ impl CsvSource {
 
     /// The string columns `projection` of a frame polars read, checked against the pre-scan's
     /// row count (line numbers would be wrong otherwise).
-    pub(super) fn string_columns(&self, frame: &DataFrame, projection: &[usize]) -> Result<Vec<StringChunked>, CsvError> {
+    pub(super) fn string_columns(
+        &self,
+        frame: &DataFrame,
+        projection: &[usize],
+    ) -> Result<Vec<StringChunked>, CsvError> {
         if frame.height() != self.n_rows() {
             return Err(CsvError::RowCount { path: self.path.clone(), found: frame.height(), expected: self.n_rows() });
         }

@@ -8,7 +8,6 @@
 /// Longest piece of a cell quoted back in a number error; a whole paragraph helps nobody.
 const MAX_QUOTED_CHARS: usize = 60;
 
-
 /// A parsed numeric cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum NumberCell {

@@ -30,10 +30,7 @@ pub(super) fn column_names(path: &Path) -> Result<Vec<String>, CsvError> {
 
 /// Reads the columns `projection` (indices in the file) of a Parquet file.
 pub(super) fn read_projection(path: &Path, projection: &[usize]) -> Result<DataFrame, CsvError> {
-    ParquetReader::new(open(path)?)
-        .with_projection(Some(projection.to_vec()))
-        .finish()
-        .map_err(parquet_error(path))
+    ParquetReader::new(open(path)?).with_projection(Some(projection.to_vec())).finish().map_err(parquet_error(path))
 }
 
 /// A column as text: integers print without a decimal part (`2001`), floats as polars prints them
@@ -49,8 +46,7 @@ pub(super) fn text_column(path: &Path, frame: &DataFrame, name: &str) -> Result<
 /// A column as numbers: numeric columns are cast to `f64` (a NaN or infinite float is not a
 /// number, as in CSV), any other is read as text cell by cell.
 pub(super) fn number_column(path: &Path, frame: &DataFrame, name: &str) -> Result<NumberColumn, CsvError> {
-    let column_error =
-        |source| CsvError::ParquetColumn { path: path.to_path_buf(), column: name.to_owned(), source };
+    let column_error = |source| CsvError::ParquetColumn { path: path.to_path_buf(), column: name.to_owned(), source };
     let column = frame.column(name).map_err(column_error)?;
     if column.dtype().is_primitive_numeric() {
         let floats = column.cast(&DataType::Float64).map_err(column_error)?;

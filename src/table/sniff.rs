@@ -27,10 +27,13 @@ const HEADER_LOOKAHEAD: usize = 20;
 /// The UTF-8 byte-order mark Excel writes in front of "CSV UTF-8" files.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-
 /// Decodes a whole file into text: a UTF-8 BOM is dropped, Windows-1252 is decoded, lone CR line
 /// ends (old Mac Excel) become LF. UTF-16 and binary content are refused with advice.
-pub(super) fn decode(bytes: Vec<u8>, path: &Path, forced: Option<TextEncoding>) -> Result<(String, TextEncoding), CsvError> {
+pub(super) fn decode(
+    bytes: Vec<u8>,
+    path: &Path,
+    forced: Option<TextEncoding>,
+) -> Result<(String, TextEncoding), CsvError> {
     if bytes.is_empty() {
         return Err(CsvError::Empty { path: path.to_path_buf() });
     }
@@ -91,7 +94,6 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         None
     }
 }
-
 
 // Records and fields
 //
@@ -169,7 +171,13 @@ impl<'a> Iterator for Records<'a> {
         if end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
-        Some(Ok(RawRecord { start, line: first_line, text: &self.text[start..end], next: self.pos, next_line: self.line }))
+        Some(Ok(RawRecord {
+            start,
+            line: first_line,
+            text: &self.text[start..end],
+            next: self.pos,
+            next_line: self.line,
+        }))
     }
 }
 
@@ -241,7 +249,11 @@ pub(super) fn unquote(field: &str) -> Cow<'_, str> {
 }
 
 /// The first non-blank records, starting at the requested header line if there is one.
-pub(super) fn sample_records<'a>(text: &'a str, header_line: Option<usize>, path: &Path) -> Result<Vec<RawRecord<'a>>, CsvError> {
+pub(super) fn sample_records<'a>(
+    text: &'a str,
+    header_line: Option<usize>,
+    path: &Path,
+) -> Result<Vec<RawRecord<'a>>, CsvError> {
     let unclosed = |line| CsvError::UnclosedQuote { path: path.to_path_buf(), line };
     let mut sample = Vec::new();
     for record in Records::new(text, 0, 1) {
@@ -436,8 +448,8 @@ pub(super) fn sample_has_non_numbers(sample: &[RawRecord<'_>], header_index: usi
         split_fields(record.text, separator).get(col).is_some_and(|field| {
             let field = unquote(field);
             let field = field.trim();
-            !field.is_empty() && !matches!(parse_number(field), Ok(super::number::NumberCell::Number(_)))
-                || field.contains(|c: char| c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}')
+            (!field.is_empty() && !matches!(parse_number(field), Ok(super::number::NumberCell::Number(_))))
+                || field.contains([' ', '\u{a0}', '\u{202f}', '\u{2009}'])
         })
     })
 }
@@ -462,7 +474,7 @@ impl RowLines {
 
     fn push(&mut self, line: usize) {
         let row = self.rows;
-        if !self.runs.last().is_some_and(|&(first, first_line)| first_line + (row - first) == line) {
+        if self.runs.last().is_none_or(|&(first, first_line)| first_line + (row - first) != line) {
             self.runs.push((row, line));
         }
         self.rows += 1;

@@ -193,7 +193,8 @@ fn read_parquet(
 ) -> Result<Table, CsvError> {
     let projection: Vec<usize> = text.union(numbers).copied().collect();
     let frame = parquet::read_projection(path, &projection)?;
-    let text = text.iter().map(|&c| Ok((c, parquet::text_column(path, &frame, &names[c])?))).collect::<Result<_, _>>()?;
+    let text =
+        text.iter().map(|&c| Ok((c, parquet::text_column(path, &frame, &names[c])?))).collect::<Result<_, _>>()?;
     let numbers =
         numbers.iter().map(|&c| Ok((c, parquet::number_column(path, &frame, &names[c])?))).collect::<Result<_, _>>()?;
     Ok(Table {
@@ -266,10 +267,16 @@ fn read_csv(csv: &CsvSource, text: &BTreeSet<usize>, numbers: &BTreeSet<usize>) 
 
 /// An `f64` column polars read, and whether some of its cells must be read again as text: nulls
 /// of a lenient read (cells polars could not parse, or empty), and non-finite values.
-fn float_column(csv: &CsvSource, frame: &DataFrame, col: usize, lenient: bool) -> Result<(NumberColumn, bool), CsvError> {
+fn float_column(
+    csv: &CsvSource,
+    frame: &DataFrame,
+    col: usize,
+    lenient: bool,
+) -> Result<(NumberColumn, bool), CsvError> {
     let floats = frame.column(&csv.names[col]).and_then(|c| c.f64().cloned()).map_err(|e| csv.tokenize_error(e))?;
     let values: Vec<f64> = floats.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
-    let redo = (lenient && floats.null_count() > 0) || values.iter().any(|v| v.is_infinite())
+    let redo = (lenient && floats.null_count() > 0)
+        || values.iter().any(|v| v.is_infinite())
         || floats.iter().any(|v| v.is_some_and(f64::is_nan));
     Ok((NumberColumn::from_values(values), redo))
 }
@@ -277,6 +284,7 @@ fn float_column(csv: &CsvSource, frame: &DataFrame, col: usize, lenient: bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn source(text: &str) -> (tempfile::TempDir, Source) {
         let dir = tempfile::tempdir().unwrap();
@@ -320,7 +328,7 @@ mod tests {
                 402 => "inf".to_owned(),
                 _ => format!("{i}.5"),
             };
-            text.push_str(&format!("{i:05},{cell}\n"));
+            let _ = writeln!(text, "{i:05},{cell}");
         }
         let (_dir, src) = source(&text);
         let table = src.read(&[0], &[1]).unwrap();
@@ -373,8 +381,14 @@ mod tests {
         let table = src.read(&[0], &[1, 2, 3]).unwrap();
         assert_eq!(table.format, SourceFormat::Parquet);
         assert_eq!(table.text(1, 0), Some("2A004"));
-        assert_eq!(cells(table.numbers(1).unwrap()), [NumberCell::Number(518.0), NumberCell::Missing, NumberCell::Number(238_246.0)]);
-        assert_eq!(cells(table.numbers(2).unwrap()), [NumberCell::Number(12.5), NumberCell::Secret, NumberCell::Missing]);
+        assert_eq!(
+            cells(table.numbers(1).unwrap()),
+            [NumberCell::Number(518.0), NumberCell::Missing, NumberCell::Number(238_246.0)]
+        );
+        assert_eq!(
+            cells(table.numbers(2).unwrap()),
+            [NumberCell::Number(12.5), NumberCell::Secret, NumberCell::Missing]
+        );
         assert_eq!(table.numbers(3).unwrap().errors().len(), 1, "a NaN float is not a number");
         assert_eq!(table.line_of_row(0), 1);
     }
