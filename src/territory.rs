@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use geo::{Area, ChamberlainDuquetteArea, MultiPolygon};
 
+mod names;
+
 use crate::boundary::{self, BoundaryError, Crs, Layer, LoadOptions};
 use crate::code::{FRANCE_CODE, Level, TerritoryCode, TerritoryRef};
 use crate::diagnostics::Warning;
@@ -380,6 +382,7 @@ impl TerritorySet {
     fn dissolve_missing_levels(&mut self) {
         let Some(communes) = self.levels.get(&Level::Commune) else { return };
         let mut built = Vec::new();
+        let mut notes = Vec::new();
         for level in [Level::Epci, Level::Departement, Level::Region] {
             if self.levels.contains_key(&level) {
                 continue;
@@ -393,23 +396,40 @@ impl TerritorySet {
                 continue;
             }
             let geometry = boundary::dissolve::dissolve(members);
+            let mut unnamed = Vec::new();
             let territories = geometry
                 .keys()
                 .map(|code| {
-                    let territory = Territory {
-                        code: code.clone(),
-                        name: code.as_str().to_owned(),
-                        level: level.clone(),
-                        parents: BTreeMap::new(),
-                    };
+                    // Named from the bundled COG; a code it does not know keeps its code as name.
+                    let name = names::official_name(&level, code.as_str()).map_or_else(
+                        || {
+                            unnamed.push(code.as_str());
+                            code.as_str().to_owned()
+                        },
+                        str::to_owned,
+                    );
+                    let territory =
+                        Territory { code: code.clone(), name, level: level.clone(), parents: BTreeMap::new() };
                     (code.clone(), territory)
                 })
                 .collect();
+            if !unnamed.is_empty() {
+                let shown: Vec<&str> = unnamed.iter().take(10).copied().collect();
+                notes.push(Warning::Other(format!(
+                    "{} {} dissous depuis les communes ont un code absent du {} ({}{}) : ils sont nommés par leur code",
+                    unnamed.len(),
+                    level.label_fr(),
+                    names::COG_VINTAGE,
+                    shown.join(", "),
+                    if unnamed.len() > shown.len() { ", …" } else { "" }
+                )));
+            }
             built.push(LevelLayer::new(level, territories, geometry, LevelOrigin::DissolvedFromCommunes));
         }
         for layer in built {
             self.levels.insert(layer.level.clone(), layer);
         }
+        self.warnings.extend(notes);
     }
 
     /// Fills in parents that can be inferred: a département's region for its communes, the region

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::manifest::{ItemDef, ItemKind, Manifest};
-use super::{CUSTOM_ZONES_LEVEL, PackIssue, suggest};
+use super::validate::suggest;
+use super::{CUSTOM_ZONES_LEVEL, PackIssue};
 use crate::code::{IndicatorId, Level};
 use crate::indicator::Indicator;
 

@@ -1,44 +1,31 @@
 //! Reading delimited text the way French users actually produce it: Insee exports, Excel "CSV"
-//! files and La Poste lists, loaded with no settings. This module owns the byte-level concerns
-//! (encoding, separator, title lines above the header, line ends, ragged rows) and the reading of
-//! numbers written the French way. It returns every column as text, so that codes such as
-//! `02691`, `2A004` or `200041556` keep their exact spelling; deciding which columns are numbers
-//! is the caller's job, through [`parse_number`].
+//! files and La Poste lists, loaded with no settings. This module owns the options and errors of
+//! reading a file, the all-text [`TextTable`] (for callers that look at every cell: quick maps,
+//! zonings) and [`CsvSource`], a file decoded and sniffed whose columns polars then reads, codes as
+//! text (`02691`, `2A004`, `200041556` keep their exact spelling) and numbers straight into `f64`
+//! columns ([`super::typed`]).
 //!
 //! It must not depend on the user interface (no egui) nor on indicator or pack types: the pack
 //! loader builds on it, not the other way round.
 //!
-//! The work is split in two: a light pre-scan of our own finds the dialect, the header and the
-//! original line number of every row (polars cannot report lines, and titles above the header
-//! would confuse its schema), then polars tokenizes the data rows into string columns.
+//! The work is split in two: a light pre-scan of our own ([`super::sniff`]) finds the dialect, the
+//! header and the original line of every row (polars cannot report lines, and titles above the
+//! header would confuse its schema), then polars' multi-threaded reader parses the data rows.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use polars::prelude::{
-    CsvReadOptions, DataFrame, DataType, Field, IntoColumn, NamedFrom, ParquetReader, PolarsError, Schema, SerReader,
-    StringChunked,
+    CsvReadOptions, DataFrame, DataType, Field, IntoColumn, NamedFrom, PolarsError, Schema, SerReader, StringChunked,
 };
 
-/// Separators tried by the sniffer, in order of preference when two fit equally well: French
-/// software writes `;` (the comma being the decimal mark), then the international ones.
-const SEPARATOR_CANDIDATES: [u8; 4] = [b';', b',', b'\t', b'|'];
+use super::sniff::{self, DataRows, RawRecord, RowLines};
 
-/// Records examined by the sniffer: room for a few title lines, the header and ~200 data rows.
-const SNIFF_RECORDS: usize = 250;
-
-/// Records after a header candidate used to judge that the field count "stays" the same.
-const HEADER_LOOKAHEAD: usize = 20;
-
-/// The UTF-8 byte-order mark Excel writes in front of "CSV UTF-8" files.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Longest piece of a cell quoted back in a number error; a whole paragraph helps nobody.
-const MAX_QUOTED_CHARS: usize = 60;
+pub use super::number::{NumberCell, NumberError, parse_number};
+pub use super::parquet::read_parquet;
 
 /// Settings that override the sniffer. The default (all `None`) is what the application uses:
 /// users are never asked about separators or encodings unless detection failed.
@@ -101,7 +88,7 @@ impl fmt::Display for CsvDialect {
     }
 }
 
-/// Where a [`TextTable`] came from; Parquet tables have no real dialect nor line numbers.
+/// Where a table came from; Parquet tables have no real dialect nor line numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceFormat {
     /// Delimited text read by [`read_csv`] or [`read_csv_bytes`].
@@ -124,26 +111,23 @@ pub struct TextTable {
     /// Column names: trimmed, unique, never empty (see [`read_csv_bytes`]).
     pub columns: Vec<String>,
     /// One single-chunk string array per column, cells untrimmed as polars read them.
-    data: Vec<StringChunked>,
-    /// 1-based line in the original file where each data row starts; empty for Parquet.
-    row_lines: Vec<usize>,
+    pub(super) data: Vec<StringChunked>,
+    /// 1-based line in the original file where each data row starts.
+    pub(super) lines: RowLines,
 }
 
 impl TextTable {
     /// Number of data rows (the header is not a row).
     #[must_use]
     pub fn n_rows(&self) -> usize {
-        self.data.first().map_or(self.row_lines.len(), StringChunked::len)
+        self.data.first().map_or(self.lines.len(), StringChunked::len)
     }
 
     /// Index of the column called `name`: an exact match first, then a case-insensitive one,
     /// because users type `code` for a header written `CODE`.
     #[must_use]
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c == name).or_else(|| {
-            let wanted = name.trim().to_lowercase();
-            self.columns.iter().position(|c| c.to_lowercase() == wanted)
-        })
+        super::column_index(&self.columns, name)
     }
 
     /// The cell at `row`, `col`, trimmed; `None` when it is empty or out of range.
@@ -168,11 +152,7 @@ impl TextTable {
     /// is simply `row + 1`. A row past the end gives 0.
     #[must_use]
     pub fn line_of_row(&self, row: usize) -> usize {
-        match self.format {
-            SourceFormat::Csv => self.row_lines.get(row).copied().unwrap_or(0),
-            SourceFormat::Parquet if row < self.n_rows() => row + 1,
-            SourceFormat::Parquet => 0,
-        }
+        self.lines.line(row)
     }
 
     /// The table as a polars frame of `String` columns, cells untrimmed and empty cells null.
@@ -183,7 +163,7 @@ impl TextTable {
     }
 }
 
-fn clean_cell(raw: Option<&str>) -> Option<&str> {
+pub(super) fn clean_cell(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -343,8 +323,7 @@ impl fmt::Display for SeparatorName {
 /// Reads a delimited text file. All columns come back as text; see [`read_csv_bytes`] for the
 /// detection rules.
 pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<TextTable, CsvError> {
-    let bytes = std::fs::read(path).map_err(|source| CsvError::Io { path: path.to_path_buf(), source })?;
-    read_csv_bytes(&bytes, path, opts)
+    CsvSource::open(path, opts)?.text_table()
 }
 
 /// Reads delimited text already in memory; `path_for_messages` only names it in errors.
@@ -366,700 +345,172 @@ pub fn read_csv(path: &Path, opts: &CsvOptions) -> Result<TextTable, CsvError> {
 /// and so are rows made only of empty fields at the end of the file (Excel leaves them behind).
 /// Any other row whose field count differs from the header's is an error naming its line.
 pub fn read_csv_bytes(bytes: &[u8], path_for_messages: &Path, opts: &CsvOptions) -> Result<TextTable, CsvError> {
-    let path = path_for_messages;
-    let (decoded, encoding) = decode(bytes, path, opts.encoding)?;
-    // Lone CR line ends: only when there is no LF at all, so a stray CR inside a field of a normal
-    // file is left alone.
-    let text: Cow<'_, str> = if !decoded.contains('\n') && decoded.contains('\r') {
-        Cow::Owned(decoded.replace('\r', "\n"))
-    } else {
-        decoded
-    };
-    let text: &str = &text;
-    let crlf = text.find('\n').is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
-
-    let sample = sample_records(text, opts.header_line, path)?;
-    if sample.is_empty() {
-        return Err(CsvError::Empty { path: path.to_path_buf() });
-    }
-    let (separator, header_index) = sniff(&sample, opts.separator, opts.header_line.is_some());
-    let header = &sample[header_index];
-    let names = header_names(header.text, separator);
-    let scan = scan_data(text, header, separator, names.len(), path)?;
-    let data = tokenize(scan.buffer, &names, separator, scan.row_lines.len(), path)?;
-
-    Ok(TextTable {
-        path: path.to_path_buf(),
-        dialect: CsvDialect { separator, encoding, header_line: header.line - 1, crlf },
-        format: SourceFormat::Csv,
-        columns: names,
-        data,
-        row_lines: scan.row_lines,
-    })
+    CsvSource::from_bytes(bytes.to_vec(), path_for_messages, opts)?.text_table()
 }
 
-/// Reads a Parquet file and turns every column into text: integers print without a decimal part
-/// (`2001`), floats as polars prints them (`6.14`, `2.0`), nulls stay empty cells.
-pub fn read_parquet(path: &Path) -> Result<TextTable, CsvError> {
-    let file = std::fs::File::open(path).map_err(|source| CsvError::Io { path: path.to_path_buf(), source })?;
-    let frame =
-        ParquetReader::new(file).finish().map_err(|source| CsvError::Parquet { path: path.to_path_buf(), source })?;
-    let mut columns = Vec::with_capacity(frame.width());
-    let mut data = Vec::with_capacity(frame.width());
-    for column in frame.columns() {
-        let name = column.name().to_string();
-        let as_text = column
-            .cast(&DataType::String)
-            .and_then(|c| c.str().map(|ca| ca.rechunk().into_owned()))
-            .map_err(|source| CsvError::ParquetColumn { path: path.to_path_buf(), column: name.clone(), source })?;
-        columns.push(name);
-        data.push(as_text);
-    }
-    Ok(TextTable {
-        path: path.to_path_buf(),
-        dialect: CsvDialect { separator: b',', encoding: TextEncoding::Utf8, header_line: 0, crlf: false },
-        format: SourceFormat::Parquet,
-        columns,
-        data,
-        row_lines: Vec::new(),
-    })
+/// A delimited file decoded, sniffed and checked row by row, whose columns are not read yet:
+/// [`CsvSource::text_table`] reads them all as text, [`super::Source::read`] only those asked for,
+/// numbers straight into `f64`.
+pub struct CsvSource {
+    /// File, for messages.
+    pub(super) path: PathBuf,
+    /// What the sniffer found.
+    pub(super) dialect: CsvDialect,
+    /// Header names (see [`read_csv_bytes`]).
+    pub(super) names: Vec<String>,
+    /// Whether numbers are written with a decimal comma (sniffed on the first rows).
+    pub(super) decimal_comma: bool,
+    /// Columns whose first rows hold cells that are neither empty nor plain numbers (markers).
+    pub(super) marked_columns: BTreeSet<usize>,
+    /// The decoded text.
+    text: String,
+    /// Where the data rows are.
+    rows: DataRows,
+    /// The line of each data row.
+    pub(super) lines: RowLines,
 }
 
-// ---------------------------------------------------------------------------------------------
-// Encoding
-
-fn decode<'a>(
-    bytes: &'a [u8],
-    path: &Path,
-    forced: Option<TextEncoding>,
-) -> Result<(Cow<'a, str>, TextEncoding), CsvError> {
-    if bytes.is_empty() {
-        return Err(CsvError::Empty { path: path.to_path_buf() });
+impl CsvSource {
+    /// Reads, decodes and checks a file.
+    pub fn open(path: &Path, opts: &CsvOptions) -> Result<CsvSource, CsvError> {
+        let bytes = std::fs::read(path).map_err(|source| CsvError::Io { path: path.to_path_buf(), source })?;
+        CsvSource::from_bytes(bytes, path, opts)
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(CsvError::Utf16 { path: path.to_path_buf() });
-    }
-    if let Some(kind) = binary_kind(bytes) {
-        return Err(CsvError::NotText { path: path.to_path_buf(), kind });
-    }
-    let encoding = forced.unwrap_or_else(|| {
-        if bytes.starts_with(BOM) {
-            TextEncoding::Utf8Bom
-        } else if std::str::from_utf8(bytes).is_ok() {
-            TextEncoding::Utf8
-        } else {
-            TextEncoding::Windows1252
-        }
-    });
-    match encoding {
-        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
-            let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
-            match std::str::from_utf8(body) {
-                Ok(text) => Ok((Cow::Borrowed(text), encoding)),
-                Err(e) => Err(CsvError::InvalidEncoding {
-                    path: path.to_path_buf(),
-                    // Lines before the first invalid byte, plus the one holding it.
-                    line: body[..e.valid_up_to()].split(|&b| b == b'\n').count(),
-                    encoding,
-                }),
-            }
-        }
-        TextEncoding::Windows1252 => {
-            // Every byte has a mapping in Windows-1252 (WHATWG), so decoding cannot fail.
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            Ok((text, encoding))
-        }
-    }
-}
 
-/// Recognises content that is not text, so the user gets advice instead of garbage columns.
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        Some("classeur Excel .xlsx ou archive zip ; enregistrez-le au format CSV")
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Some("classeur Excel .xls ; enregistrez-le au format CSV")
-    } else if bytes.starts_with(b"PAR1") {
-        Some("fichier Parquet ; ouvrez-le comme fichier .parquet")
-    } else if bytes.contains(&0) {
-        Some("octets nuls : fichier binaire, ou texte UTF-16 sans BOM")
-    } else {
-        None
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Records and fields
-//
-// Record boundaries follow polars exactly: every double quote toggles the "inside quotes" state,
-// and only line ends outside quotes end a record. Fields follow polars too: a field is quoted only
-// when its first byte is a double quote. Keeping both rules identical to polars is what makes the
-// line numbers of the pre-scan valid for the rows polars returns.
-
-/// One record (a logical CSV line) of the decoded text.
-#[derive(Debug, Clone, Copy)]
-struct RawRecord<'a> {
-    /// 1-based physical line where the record starts.
-    line: usize,
-    /// Record text without its line end.
-    text: &'a str,
-    /// Byte offset just past the record's line end.
-    next: usize,
-    /// 1-based physical line following the record.
-    next_line: usize,
-}
-
-/// Iterates over records; yields `Err(line)` for a quote that never closes.
-struct Records<'a> {
-    text: &'a str,
-    pos: usize,
-    line: usize,
-}
-
-impl<'a> Records<'a> {
-    fn new(text: &'a str, pos: usize, line: usize) -> Self {
-        Self { text, pos, line }
-    }
-}
-
-impl<'a> Iterator for Records<'a> {
-    type Item = Result<RawRecord<'a>, usize>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.text.as_bytes();
-        if self.pos >= bytes.len() {
-            return None;
+    /// Decodes and checks bytes already read; `path` only names them in messages.
+    pub fn from_bytes(bytes: Vec<u8>, path: &Path, opts: &CsvOptions) -> Result<CsvSource, CsvError> {
+        let (text, encoding) = sniff::decode(bytes, path, opts.encoding)?;
+        let crlf = text.find('\n').is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
+        let sample = sniff::sample_records(&text, opts.header_line, path)?;
+        if sample.is_empty() {
+            return Err(CsvError::Empty { path: path.to_path_buf() });
         }
-        let start = self.pos;
-        let first_line = self.line;
-        let mut in_quotes = false;
-        let mut quote_line = first_line;
-        let mut i = start;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'"' => {
-                    in_quotes = !in_quotes;
-                    if in_quotes {
-                        quote_line = self.line;
-                    }
-                }
-                b'\n' if in_quotes => self.line += 1,
-                b'\n' => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        if in_quotes {
-            self.pos = bytes.len();
-            return Some(Err(quote_line));
-        }
-        let mut end = i;
-        if i < bytes.len() {
-            self.pos = i + 1;
-            self.line += 1;
-        } else {
-            self.pos = bytes.len();
-        }
-        if end > start && bytes[end - 1] == b'\r' {
-            end -= 1;
-        }
-        Some(Ok(RawRecord { line: first_line, text: &self.text[start..end], next: self.pos, next_line: self.line }))
-    }
-}
-
-/// A line made only of spaces carries nothing, whatever the separator.
-fn is_blank(record: &str) -> bool {
-    record.bytes().all(|b| b == b' ')
-}
-
-/// Splits a record into raw fields (quotes still in place), with polars' quoting rule.
-fn split_fields(record: &str, separator: u8) -> Vec<&str> {
-    let bytes = record.as_bytes();
-    let mut fields = Vec::new();
-    let mut start = 0;
-    loop {
-        let end = field_end(bytes, start, separator);
-        // Separators are ASCII, so these byte offsets are always char boundaries.
-        fields.push(&record[start..end]);
-        if end >= bytes.len() {
-            return fields;
-        }
-        start = end + 1;
-    }
-}
-
-/// Counts fields without allocating, for the pass over the whole file.
-fn count_fields(record: &str, separator: u8) -> usize {
-    let bytes = record.as_bytes();
-    let mut count = 1;
-    let mut start = 0;
-    loop {
-        let end = field_end(bytes, start, separator);
-        if end >= bytes.len() {
-            return count;
-        }
-        count += 1;
-        start = end + 1;
-    }
-}
-
-/// Offset of the separator ending the field that starts at `start`, or the record length.
-fn field_end(bytes: &[u8], start: usize, separator: u8) -> usize {
-    let mut i = start;
-    if bytes.get(start) == Some(&b'"') {
-        let mut in_quotes = false;
-        while i < bytes.len() {
-            let c = bytes[i];
-            if c == b'"' {
-                in_quotes = !in_quotes;
-            } else if !in_quotes && c == separator {
-                return i;
-            }
-            i += 1;
-        }
-        bytes.len()
-    } else {
-        bytes[start..].iter().position(|&c| c == separator).map_or(bytes.len(), |p| start + p)
-    }
-}
-
-/// The content of a raw field: outer quotes removed and doubled quotes undone.
-fn unquote(field: &str) -> Cow<'_, str> {
-    match field.strip_prefix('"') {
-        Some(inner) => {
-            let inner = inner.strip_suffix('"').unwrap_or(inner);
-            if inner.contains("\"\"") { Cow::Owned(inner.replace("\"\"", "\"")) } else { Cow::Borrowed(inner) }
-        }
-        None => Cow::Borrowed(field),
-    }
-}
-
-/// The first non-blank records, starting at the requested header line if there is one.
-fn sample_records<'a>(text: &'a str, header_line: Option<usize>, path: &Path) -> Result<Vec<RawRecord<'a>>, CsvError> {
-    let unclosed = |line| CsvError::UnclosedQuote { path: path.to_path_buf(), line };
-    let mut sample = Vec::new();
-    for record in Records::new(text, 0, 1) {
-        let record = record.map_err(unclosed)?;
-        if let Some(wanted) = header_line
-            && sample.is_empty()
-        {
-            if record.line - 1 < wanted {
-                continue;
-            }
-            if record.line - 1 > wanted || is_blank(record.text) {
-                return Err(CsvError::NoHeaderAt { path: path.to_path_buf(), line: wanted + 1 });
-            }
-        }
-        if is_blank(record.text) {
-            continue;
-        }
-        sample.push(record);
-        if sample.len() >= SNIFF_RECORDS {
-            break;
-        }
-    }
-    // Blank files are "empty"; a header past the end of a non-blank file is a wrong setting.
-    if let Some(wanted) = header_line
-        && sample.is_empty()
-        && text.bytes().any(|b| !b.is_ascii_whitespace())
-    {
-        return Err(CsvError::NoHeaderAt { path: path.to_path_buf(), line: wanted + 1 });
-    }
-    Ok(sample)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sniffing
-
-/// Chooses the separator and the index (in `sample`) of the header record.
-fn sniff(sample: &[RawRecord<'_>], forced: Option<u8>, header_fixed: bool) -> (u8, usize) {
-    let candidates: &[u8] = match &forced {
-        Some(separator) => std::slice::from_ref(separator),
-        None => &SEPARATOR_CANDIDATES,
-    };
-    // (score, separator, header index); earlier candidates win ties.
-    let mut best: Option<(i64, u8, usize)> = None;
-    let mut fallback = None;
-    for &separator in candidates {
-        let rows: Vec<Vec<&str>> = sample.iter().map(|r| split_fields(r.text, separator)).collect();
-        let counts: Vec<usize> = rows.iter().map(Vec::len).collect();
-        let width = modal_count(&counts);
-        let header = if header_fixed { 0 } else { detect_header(&rows, &counts, width) };
-        if fallback.is_none() {
-            fallback = Some((separator, header));
-        }
-        if width < 2 {
-            continue;
-        }
-        let tail = &counts[header..];
-        let consistent = tail.iter().filter(|&&c| c == width).count();
-        let score = to_i64(consistent) - to_i64(tail.len() - consistent);
-        if best.is_none_or(|(s, _, _)| score > s) {
-            best = Some((score, separator, header));
-        }
-    }
-    // A single-column file fits no separator; `;` is the French default and changes nothing.
-    best.map(|(_, s, h)| (s, h)).or(fallback).unwrap_or((b';', 0))
-}
-
-fn to_i64(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// Most frequent field count; ties go to the wider one, since title lines are narrower.
-fn modal_count(counts: &[usize]) -> usize {
-    let mut sorted = counts.to_vec();
-    sorted.sort_unstable();
-    let mut best = (0, 0); // (occurrences, count)
-    for run in sorted.chunk_by(|a, b| a == b) {
-        if (run.len(), run[0]) > best {
-            best = (run.len(), run[0]);
-        }
-    }
-    best.1
-}
-
-/// Empty cells and value-like cells (numbers and missing/secret markers) of a record.
-fn cell_kinds(fields: &[&str]) -> (usize, usize) {
-    let mut non_empty = 0;
-    let mut values = 0;
-    for field in fields {
-        let content = unquote(field);
-        let content = content.trim();
-        if content.is_empty() {
-            continue;
-        }
-        non_empty += 1;
-        if parse_number(content).is_ok() {
-            values += 1;
-        }
-    }
-    (non_empty, values)
-}
-
-/// First record from which the field count stays at `width` and that reads like a header.
-fn detect_header(rows: &[Vec<&str>], counts: &[usize], width: usize) -> usize {
-    let stays = |i: usize| {
-        let following = &counts[i + 1..(i + 1 + HEADER_LOOKAHEAD).min(counts.len())];
-        let same = following.iter().filter(|&&c| c == width).count();
-        same * 5 >= following.len() * 4
-    };
-    let mostly_filled = |i: usize| cell_kinds(&rows[i]).0 * 2 >= width;
-    for i in 0..rows.len() {
-        if counts[i] != width || !stays(i) {
-            continue;
-        }
-        let (non_empty, values) = cell_kinds(&rows[i]);
-        // Half of the fields at least must be filled: Insee title lines padded with `; ; ;` fail.
-        if non_empty * 2 < width {
-            continue;
-        }
-        if values * 2 < non_empty {
-            return i;
-        }
-        // Headers made of years (`code;nom;2019;2020;2021`) hold numbers too, but fewer than the
-        // rows below them.
-        let mut below: Vec<usize> = (i + 1..(i + 1 + HEADER_LOOKAHEAD).min(rows.len()))
-            .filter(|&j| counts[j] == width)
-            .map(|j| cell_kinds(&rows[j]).1)
-            .collect();
-        if !below.is_empty() {
-            below.sort_unstable();
-            if values < below[below.len() / 2] {
-                return i;
-            }
-        }
-    }
-    (0..rows.len())
-        .find(|&i| counts[i] == width && mostly_filled(i))
-        .or_else(|| counts.iter().position(|&c| c == width))
-        .unwrap_or(0)
-}
-
-/// Header names made usable: trimmed, `#` of La Poste files dropped, never empty, unique.
-fn header_names(header: &str, separator: u8) -> Vec<String> {
-    let mut used = HashSet::new();
-    let mut names = Vec::new();
-    for (i, field) in split_fields(header, separator).into_iter().enumerate() {
-        let raw = unquote(field);
-        let mut name = raw.trim().trim_start_matches('\u{feff}').trim();
-        if i == 0 {
-            name = name.strip_prefix('#').unwrap_or(name).trim();
-        }
-        let base = if name.is_empty() { format!("colonne_{}", i + 1) } else { name.to_owned() };
-        let mut unique = base.clone();
-        let mut n = 2;
-        while used.contains(&unique) {
-            unique = format!("{base}_{n}");
-            n += 1;
-        }
-        used.insert(unique.clone());
-        names.push(unique);
-    }
-    names
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data rows
-
-struct DataScan {
-    /// Data rows only, each ending with LF, ready for polars.
-    buffer: Vec<u8>,
-    /// 1-based starting line of each row in `buffer`.
-    row_lines: Vec<usize>,
-}
-
-/// Checks every data row's field count and gathers the rows, with their lines, for polars.
-fn scan_data(
-    text: &str,
-    header: &RawRecord<'_>,
-    separator: u8,
-    width: usize,
-    path: &Path,
-) -> Result<DataScan, CsvError> {
-    let mut buffer = Vec::with_capacity(text.len().saturating_sub(header.next) + 1);
-    let mut row_lines = Vec::new();
-    // Rows made only of empty fields are kept only when real rows follow them.
-    let mut kept = (0, 0);
-    let mut pending_ragged = None;
-    for record in Records::new(text, header.next, header.next_line) {
-        let record = record.map_err(|line| CsvError::UnclosedQuote { path: path.to_path_buf(), line })?;
-        if is_blank(record.text) {
-            continue;
-        }
-        let all_empty = record.text.bytes().all(|b| b == separator || b == b' ' || b == b'\t' || b == b'"');
-        let found = count_fields(record.text, separator);
-        if found != width {
-            let error = CsvError::Ragged {
-                path: path.to_path_buf(),
-                line: record.line,
-                found,
-                expected: width,
-                separator,
-                header_line: header.line,
-            };
-            if all_empty {
-                pending_ragged.get_or_insert(error);
-                continue;
-            }
-            return Err(pending_ragged.unwrap_or(error));
-        }
-        if !all_empty && let Some(error) = pending_ragged.take() {
-            return Err(error);
-        }
-        buffer.extend_from_slice(record.text.as_bytes());
-        buffer.push(b'\n');
-        row_lines.push(record.line);
-        if !all_empty {
-            kept = (buffer.len(), row_lines.len());
-        }
-    }
-    buffer.truncate(kept.0);
-    row_lines.truncate(kept.1);
-    Ok(DataScan { buffer, row_lines })
-}
-
-/// Lets polars split the data rows into string columns named after the header.
-fn tokenize(
-    buffer: Vec<u8>,
-    names: &[String],
-    separator: u8,
-    expected_rows: usize,
-    path: &Path,
-) -> Result<Vec<StringChunked>, CsvError> {
-    if expected_rows == 0 {
-        return Ok(names.iter().map(|n| StringChunked::new(n.as_str().into(), Vec::<Option<&str>>::new())).collect());
-    }
-    let schema: Schema = names.iter().map(|n| Field::new(n.as_str().into(), DataType::String)).collect();
-    let frame = CsvReadOptions::default()
-        .with_has_header(false)
-        .with_schema(Some(Arc::new(schema)))
-        .with_infer_schema_length(Some(0))
-        .with_rechunk(true)
-        .map_parse_options(move |p| {
-            p.with_separator(separator)
-                .with_quote_char(Some(b'"'))
-                .with_eol_char(b'\n')
-                .with_missing_is_null(true)
-                .with_truncate_ragged_lines(false)
+        let (separator, header_index) = sniff::sniff(&sample, opts.separator, opts.header_line.is_some());
+        let header: RawRecord<'_> = sample[header_index];
+        let names = sniff::header_names(header.text, separator);
+        let decimal_comma = sniff::decimal_comma(&sample, header_index, separator);
+        let marked_columns =
+            (0..names.len()).filter(|&c| sniff::sample_has_non_numbers(&sample, header_index, separator, c)).collect();
+        let scan = sniff::scan_data(&text, &header, separator, names.len(), path)?;
+        let header_line = header.line - 1;
+        Ok(CsvSource {
+            path: path.to_path_buf(),
+            dialect: CsvDialect { separator, encoding, header_line, crlf },
+            names,
+            decimal_comma,
+            marked_columns,
+            rows: scan.rows,
+            lines: scan.lines,
+            text,
         })
-        .into_reader_with_file_handle(Cursor::new(buffer))
-        .finish()
-        .map_err(|source| CsvError::Tokenize { path: path.to_path_buf(), source })?;
-    if frame.height() != expected_rows {
-        return Err(CsvError::RowCount { path: path.to_path_buf(), found: frame.height(), expected: expected_rows });
     }
-    frame
-        .columns()
-        .iter()
-        .map(|c| c.str().map(|ca| ca.rechunk().into_owned()))
-        .collect::<Result<_, _>>()
-        .map_err(|source| CsvError::Tokenize { path: path.to_path_buf(), source })
-}
 
-// ---------------------------------------------------------------------------------------------
-// Numbers
+    /// Number of data rows.
+    #[must_use]
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
 
-/// A parsed numeric cell.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum NumberCell {
-    /// A finite number.
-    Number(f64),
-    /// No value: empty cell or a "not available" marker.
-    Missing,
-    /// A value withheld by statistical secrecy.
-    Secret,
-}
+    /// Every column as text.
+    pub fn text_table(self) -> Result<TextTable, CsvError> {
+        let all: Vec<usize> = (0..self.names.len()).collect();
+        let frame = self.polars_read(&all, &BTreeSet::new(), false).map_err(|source| self.tokenize_error(source))?;
+        let data = self.string_columns(&frame, &all)?;
+        Ok(TextTable {
+            path: self.path,
+            dialect: self.dialect,
+            format: SourceFormat::Csv,
+            columns: self.names,
+            data,
+            lines: self.lines,
+        })
+    }
 
-/// Why a cell is not a number. Messages quote what was read and say what was expected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NumberError {
-    /// Not a number in any accepted spelling.
-    #[error("« \"{text}\" n'est pas un nombre » : attendu par exemple 12, -3,5, 1 234,5 ou 1e3")]
-    NotANumber {
-        /// The text read, trimmed and shortened.
-        text: String,
-    },
-    /// A percentage sign; the unit belongs to the indicator, not to the cell.
-    #[error("« \"{text}\" » contient un signe % : attendu un nombre sans unité (12,5 et non 12,5 %)")]
-    Percent {
-        /// The text read, trimmed and shortened.
-        text: String,
-    },
-    /// Both a dot and a comma: one of them would be a thousands separator, and which one is
-    /// ambiguous.
-    #[error("« \"{text}\" » mélange point et virgule : séparateur des milliers ambigu, attendu 1234,5 ou 1 234,5")]
-    AmbiguousSeparators {
-        /// The text read, trimmed and shortened.
-        text: String,
-    },
-    /// Too large to be represented.
-    #[error("« \"{text}\" » est trop grand : attendu un nombre inférieur à 1e308")]
-    OutOfRange {
-        /// The text read, trimmed and shortened.
-        text: String,
-    },
-}
+    pub(super) fn tokenize_error(&self, source: PolarsError) -> CsvError {
+        CsvError::Tokenize { path: self.path.clone(), source }
+    }
 
-/// Parses a number written the French or the international way.
-///
-/// Accepted numbers: an optional sign (`+`, `-` or the typographic minus `−`), digits, one
-/// optional decimal mark (`,` or `.`), an optional exponent (`1e3`, `2,5E-2`), surrounding
-/// spaces. The integer part may be grouped by thousands with a space, a no-break space (U+00A0),
-/// a narrow no-break space (U+202F) or a thin space (U+2009), in groups of exactly three digits:
-/// `12 345,6`.
-///
-/// Choices, since French files disagree with international ones:
-/// * a single comma is always the decimal mark: `1,234` is 1.234, never 1234 (French files
-///   never use the comma for thousands);
-/// * a single dot is the decimal mark too: `1.234` is 1.234;
-/// * a dot and a comma together (`1.234,5`, `1,234.5`) and repeated marks (`1.234.567`) are
-///   rejected: the thousands separator would be a guess;
-/// * a trailing `%` is rejected rather than silently dropped;
-/// * `inf`, `NaN` and numbers too large for `f64` are rejected.
-///
-/// Markers, compared without regard to case and surrounding spaces:
-/// * [`NumberCell::Missing`]: empty, `NA`, `N/A`, `nd`, `n.d.`, `n.d`, `nc`, `ns`, `-`, `−`,
-///   `..`, `non disponible`, `non communiqué`, `non significatif`, and any `N/A - …` text not
-///   mentioning secrecy (Insee writes `N/A - résultat non disponible`, `N/A - division par 0`);
-/// * [`NumberCell::Secret`]: `s`, `secret`, `secret statistique`, `c`, `confidentiel`, and any
-///   `N/A - …` text mentioning `secret` (Insee's `N/A - secret statistique`). `c` follows the
-///   Eurostat and DREES convention "c = confidentiel"; Insee uses `s`.
-pub fn parse_number(text: &str) -> Result<NumberCell, NumberError> {
-    let trimmed = text.trim();
-    if let Some(marker) = marker(trimmed) {
-        return Ok(marker);
-    }
-    if trimmed.ends_with('%') {
-        return Err(NumberError::Percent { text: shorten(trimmed) });
-    }
-    let not_a_number = || NumberError::NotANumber { text: shorten(trimmed) };
-    let (negative, body) = if let Some(rest) = trimmed.strip_prefix('+') {
-        (false, rest)
-    } else if let Some(rest) = trimmed.strip_prefix('-').or_else(|| trimmed.strip_prefix('\u{2212}')) {
-        (true, rest)
-    } else {
-        (false, trimmed)
-    };
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let dots = mantissa.matches('.').count();
-    let commas = mantissa.matches(',').count();
-    if dots > 0 && commas > 0 {
-        return Err(NumberError::AmbiguousSeparators { text: shorten(trimmed) });
-    }
-    if dots + commas > 1 {
-        return Err(not_a_number());
-    }
-    let (integer, fraction) = match mantissa.find(['.', ',']) {
-        Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
-        None => (mantissa, ""),
-    };
-    let integer = ungroup(integer).ok_or_else(not_a_number)?;
-    if !fraction.bytes().all(|b| b.is_ascii_digit()) || (integer.is_empty() && fraction.is_empty()) {
-        return Err(not_a_number());
-    }
-    let mut normalized = String::with_capacity(trimmed.len() + 2);
-    if negative {
-        normalized.push('-');
-    }
-    normalized.push_str(if integer.is_empty() { "0" } else { &integer });
-    if !fraction.is_empty() {
-        normalized.push('.');
-        normalized.push_str(fraction);
-    }
-    if let Some(exponent) = exponent {
-        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(not_a_number());
-        }
-        normalized.push('e');
-        normalized.push_str(exponent);
-    }
-    let value: f64 = normalized.parse().map_err(|_| not_a_number())?;
-    if value.is_finite() {
-        Ok(NumberCell::Number(value))
-    } else {
-        Err(NumberError::OutOfRange { text: shorten(trimmed) })
-    }
-}
-
-/// The integer part without its thousands separators, or `None` when grouping is not by three.
-fn ungroup(integer: &str) -> Option<String> {
-    let is_group_separator = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}');
-    let groups: Vec<&str> = integer.split(is_group_separator).collect();
-    if !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
-        return None;
-    }
-    if groups.len() > 1 {
-        let first_ok = (1..=3).contains(&groups[0].len());
-        let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
-        if !first_ok || !rest_ok {
-            return None;
+    /// The data rows' bytes, as polars reads them.
+    fn data_bytes(&self) -> &[u8] {
+        match &self.rows {
+            DataRows::Borrowed(range) => &self.text.as_bytes()[range.clone()],
+            DataRows::Owned(bytes) => bytes,
         }
     }
-    Some(groups.concat())
-}
 
-fn marker(trimmed: &str) -> Option<NumberCell> {
-    let lower = trimmed.to_lowercase();
-    match lower.as_str() {
-        "" | "na" | "n/a" | "nd" | "n.d." | "n.d" | "nc" | "ns" | "-" | "\u{2212}" | ".." | "non disponible"
-        | "non communiqué" | "non significatif" => Some(NumberCell::Missing),
-        "s" | "secret" | "secret statistique" | "c" | "confidentiel" => Some(NumberCell::Secret),
-        _ => {
-            let rest = lower.strip_prefix("n/a")?.trim_start();
-            let rest = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2013}'))?;
-            if rest.contains("secret") { Some(NumberCell::Secret) } else { Some(NumberCell::Missing) }
+    /// Lets polars read the columns `projection` (sorted, distinct), those in `numbers` as `f64`
+    /// (decimal comma as sniffed), the others as text. `lenient`: a cell polars cannot read as a
+    /// number becomes null instead of failing the read.
+    pub(super) fn polars_read(
+        &self,
+        projection: &[usize],
+        numbers: &BTreeSet<usize>,
+        lenient: bool,
+    ) -> Result<DataFrame, PolarsError> {
+        let schema: Schema = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let dtype = if numbers.contains(&i) { DataType::Float64 } else { DataType::String };
+                Field::new(n.as_str().into(), dtype)
+            })
+            .collect();
+        if self.n_rows() == 0 {
+            let columns = projection
+                .iter()
+                .map(|&i| {
+                    let name = self.names[i].as_str().into();
+                    if numbers.contains(&i) {
+                        polars::prelude::Float64Chunked::new(name, Vec::<Option<f64>>::new()).into_column()
+                    } else {
+                        StringChunked::new(name, Vec::<Option<&str>>::new()).into_column()
+                    }
+                })
+                .collect();
+            return DataFrame::new(0, columns);
         }
+        let separator = self.dialect.separator;
+        let decimal_comma = self.decimal_comma && !numbers.is_empty();
+        let frame = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(Arc::new(schema)))
+            .with_infer_schema_length(Some(0))
+            .with_projection(Some(Arc::new(projection.to_vec())))
+            .with_ignore_errors(lenient)
+            .with_rechunk(true)
+            .map_parse_options(move |p| {
+                p.with_separator(separator)
+                    .with_quote_char(Some(b'"'))
+                    .with_eol_char(b'\n')
+                    .with_missing_is_null(true)
+                    .with_truncate_ragged_lines(false)
+                    .with_decimal_comma(decimal_comma)
+            })
+            .into_reader_with_file_handle(Cursor::new(self.data_bytes()))
+            .finish()?;
+        Ok(frame)
     }
-}
 
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
+    /// The string columns `projection` of a frame polars read, checked against the pre-scan's
+    /// row count (line numbers would be wrong otherwise).
+    pub(super) fn string_columns(
+        &self,
+        frame: &DataFrame,
+        projection: &[usize],
+    ) -> Result<Vec<StringChunked>, CsvError> {
+        if frame.height() != self.n_rows() {
+            return Err(CsvError::RowCount { path: self.path.clone(), found: frame.height(), expected: self.n_rows() });
+        }
+        projection
+            .iter()
+            .map(|&i| {
+                frame
+                    .column(&self.names[i])
+                    .and_then(|c| c.str().map(|ca| ca.rechunk().into_owned()))
+                    .map_err(|source| self.tokenize_error(source))
+            })
+            .collect()
     }
 }
 
@@ -1089,13 +540,6 @@ mod tests {
     fn row_where(table: &TextTable, column: &str, value: &str) -> usize {
         let c = table.column_index(column).expect("column exists");
         table.column(c).position(|v| v == Some(value)).expect("row exists")
-    }
-
-    fn number(text: &str) -> f64 {
-        match parse_number(text) {
-            Ok(NumberCell::Number(v)) => v,
-            other => panic!("{text:?} gave {other:?}"),
-        }
     }
 
     // ----- encodings ------------------------------------------------------------------------
@@ -1407,124 +851,6 @@ mod tests {
         let err = read_csv(Path::new("n_existe_pas.csv"), &CsvOptions::default()).unwrap_err();
         assert!(matches!(err, CsvError::Io { .. }));
         assert!(err.to_string().starts_with("n_existe_pas.csv : lecture impossible"), "{err}");
-    }
-
-    // ----- parquet --------------------------------------------------------------------------
-
-    #[test]
-    fn parquet_columns_become_text() {
-        use polars::prelude::{Column, ParquetWriter};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.parquet");
-        let mut frame = DataFrame::new(
-            3,
-            vec![
-                Column::new("code".into(), ["02001", "2A004", "59350"]),
-                Column::new("pop".into(), [Some(518_i64), None, Some(238_246)]),
-                Column::new("superf".into(), [6.14_f64, 2.0, 0.5]),
-            ],
-        )
-        .unwrap();
-        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
-        let t = read_parquet(&path).unwrap();
-        assert_eq!(t.format, SourceFormat::Parquet);
-        assert_eq!(t.columns, ["code", "pop", "superf"]);
-        assert_eq!(t.n_rows(), 3);
-        assert_eq!(t.cell(0, 0), Some("02001"));
-        assert_eq!(t.cell(0, 1), Some("518"));
-        assert_eq!(t.cell(1, 1), None);
-        assert_eq!(t.cell(0, 2), Some("6.14"));
-        assert_eq!(t.line_of_row(2), 3);
-        let err = read_parquet(&dir.path().join("absent.parquet")).unwrap_err();
-        assert!(matches!(err, CsvError::Io { .. }));
-        std::fs::write(dir.path().join("faux.parquet"), b"code;nom\n").unwrap();
-        let err = read_parquet(&dir.path().join("faux.parquet")).unwrap_err();
-        assert!(err.to_string().contains("faux.parquet"), "{err}");
-    }
-
-    // ----- numbers --------------------------------------------------------------------------
-
-    #[test]
-    fn numbers_in_french_and_international_spellings() {
-        assert!((number("12") - 12.0).abs() < 1e-12);
-        assert!((number("-3.5") + 3.5).abs() < 1e-12);
-        assert!((number("3,5") - 3.5).abs() < 1e-12);
-        assert!((number("12 345,6") - 12_345.6).abs() < 1e-9);
-        assert!((number("12\u{a0}345,6") - 12_345.6).abs() < 1e-9);
-        assert!((number("1\u{202f}234\u{202f}567") - 1_234_567.0).abs() < 1e-9);
-        assert!((number("1e3") - 1000.0).abs() < 1e-12);
-        assert!((number("2,5E-2") - 0.025).abs() < 1e-12);
-        assert!((number("+7") - 7.0).abs() < 1e-12);
-        assert!((number("  42,0  ") - 42.0).abs() < 1e-12);
-        assert!((number("\u{2212}4") + 4.0).abs() < 1e-12);
-        assert!((number(",5") - 0.5).abs() < 1e-12);
-        assert!((number("02001") - 2001.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn single_comma_is_always_decimal() {
-        // French files never group thousands with a comma, so three decimals stay decimals.
-        assert!((number("1,234") - 1.234).abs() < 1e-12);
-        assert!((number("1.234") - 1.234).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ambiguous_and_malformed_numbers_are_errors() {
-        for text in ["1.234,5", "1,234.5"] {
-            assert!(matches!(parse_number(text), Err(NumberError::AmbiguousSeparators { .. })), "{text}");
-        }
-        for text in
-            ["12,3,4", "1.234.567", "abc", "12 34", "1 2345", "1e", "e3", "12a", "inf", "NaN", "--1", "1 234 ,5", "."]
-        {
-            assert!(matches!(parse_number(text), Err(NumberError::NotANumber { .. })), "{text}");
-        }
-        assert!(matches!(parse_number("1e999"), Err(NumberError::OutOfRange { .. })));
-        let err = parse_number("12,3,4").unwrap_err();
-        assert!(err.to_string().starts_with("« \"12,3,4\" n'est pas un nombre »"), "{err}");
-    }
-
-    #[test]
-    fn percent_sign_is_rejected() {
-        let err = parse_number("12,5 %").unwrap_err();
-        assert!(matches!(err, NumberError::Percent { .. }));
-        assert!(err.to_string().contains("12,5 %"), "{err}");
-        assert!(parse_number("12%").is_err());
-    }
-
-    #[test]
-    fn missing_markers() {
-        for text in [
-            "",
-            "  ",
-            "NA",
-            "na",
-            "N/A",
-            "nd",
-            "ND",
-            "n.d.",
-            "-",
-            "..",
-            "N/A - résultat non disponible",
-            "non disponible",
-            "ns",
-            "N/A - division par 0",
-        ] {
-            assert_eq!(parse_number(text), Ok(NumberCell::Missing), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn secret_markers() {
-        for text in ["s", "S", "secret", "Secret statistique", "N/A - secret statistique", "c", "confidentiel"] {
-            assert_eq!(parse_number(text), Ok(NumberCell::Secret), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn long_text_is_shortened_in_errors() {
-        let long = "x".repeat(500);
-        let err = parse_number(&long).unwrap_err();
-        assert!(err.to_string().len() < 200, "{err}");
     }
 
     // ----- real files (../shared/data) ------------------------------------------------------
