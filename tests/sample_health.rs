@@ -117,13 +117,13 @@ fn filosofi_communes_insee_keeps_secret_read_as_secret() {
 #[test]
 fn deaths_2019_of_the_region_sum_to_the_published_departement_counts() {
     for (dep, published) in [("59", 22_594.0), ("62", 14_597.0), ("60", 6_687.0), ("02", 5_831.0), ("80", 5_934.0)] {
-        assert!(computed("deces", Level::Departement, dep, 2019));
-        assert_eq!(number("deces", Level::Departement, dep, 2019), published, "{dep}");
+        assert!(computed("nb_deces", Level::Departement, dep, 2019));
+        assert_eq!(number("nb_deces", Level::Departement, dep, 2019), published, "{dep}");
     }
-    assert_eq!(number("deces", Level::Region, "32", 2019), 55_643.0);
+    assert_eq!(number("nb_deces", Level::Region, "32", 2019), 55_643.0);
     // README § 1 again: the région's totals of other years, 2008 and the provisional 2025 included.
     for (year, published) in [(2008, 53_339.0), (2020, 61_568.0), (2023, 57_472.0), (2025, 57_225.0)] {
-        assert_eq!(number("deces", Level::Region, "32", year), published, "{year}");
+        assert_eq!(number("nb_deces", Level::Region, "32", year), published, "{year}");
     }
 }
 
@@ -138,7 +138,7 @@ fn deaths_by_departement_2012_2021_equal_insee_series() {
         let fields: Vec<&str> = line.split(',').collect();
         let (dep, year, deaths) = (fields[0], fields[1].parse::<i32>().unwrap(), fields[2].parse::<f64>().unwrap());
         if HDF_DEPARTEMENTS.contains(&dep) {
-            assert_eq!(number("deces", Level::Departement, dep, year), deaths, "{dep} {year}");
+            assert_eq!(number("nb_deces", Level::Departement, dep, year), deaths, "{dep} {year}");
             checked += 1;
         }
     }
@@ -221,7 +221,7 @@ fn icm_inputs_reproduce_the_published_worked_example() {
         (Level::Departement, "80", 115.1),
         (Level::Region, "32", 118.6),
     ] {
-        let icm = 100.0 * number("deces", level.clone(), code, 2023) / expected(level, code);
+        let icm = 100.0 * number("nb_deces", level.clone(), code, 2023) / expected(level, code);
         assert!((icm - published).abs() < 0.3, "ICM 2023 {code}: {icm}");
     }
 }
@@ -276,7 +276,7 @@ fn every_indicator_names_its_source_and_licence() {
     let reference = pack().store.indicator(&IndicatorId::new("tx_deces_ref_h_00_04")).unwrap();
     assert!(reference.definition.contains("dérivé") && reference.definition.contains("métropolitaine"));
     assert_eq!(reference.years, (2008..=2025).collect::<Vec<_>>());
-    let deaths = pack().store.indicator(&IndicatorId::new("deces")).unwrap();
+    let deaths = pack().store.indicator(&IndicatorId::new("nb_deces")).unwrap();
     assert!(deaths.definition.contains("2024 et 2025 : données provisoires"));
     let themes: std::collections::BTreeSet<&str> = pack().store.indicators().map(|i| i.theme.as_str()).collect();
     for theme in ["Socio-démographie", "État de santé", "Offre de soins", "Situation sociale"] {
