@@ -64,8 +64,8 @@ SEXES = (("M", "h"), ("F", "f"))  # source letter, pack letter (hommes, femmes)
 DEATH_YEARS = range(2008, 2026)
 UNEMPLOYMENT_YEARS = range(2008, 2022)
 BENEFIT_YEARS = range(2009, 2020)
-# Communes absorbed between the APL vintages and COG 2026 (shared reference table).
-APL_LEVELS = {"departement": "departement", "region": "region", "pays": "france"}
+# The shared tables' level names → the pack's (`pays` rows go to the France level).
+LEVELS = {"departement": "departement", "region": "region", "pays": "france"}
 
 
 def band_id(band: str) -> str:
@@ -141,9 +141,10 @@ def population_by_age(shared: Path, codes: list[str], out: Path, check: Check) -
         for s, _ in SEXES:
             for b in BANDS:
                 by_dep[(code[:2], s, b)] += float(cells[(code, s, b)])
-        share = lambda part: fr_number(100 * part / total, 2) if total else ""  # noqa: E731
+        young_share = fr_number(100 * young / total, 2) if total else ""
+        old_share = fr_number(100 * old / total, 2) if total else ""
         rows.append([code] + [fr_number(v) for v in values]
-                    + [fr_number(total, 1), fr_number(young, 1), share(young), fr_number(old, 1), share(old)])
+                    + [fr_number(total, 1), fr_number(young, 1), young_share, fr_number(old, 1), old_share])
     write(out / "hdf_communes_population_age_rp2023.csv", header, rows)
     region = sum(by_dep.values())
     check.near("population RP 2023 des communes de la région (file 9: 5 992 174,3)", region, 5_992_174.3, 0.05)
@@ -240,7 +241,7 @@ def territories_table(shared: Path, out: Path, check: Check) -> None:
         return r["code"] != "FM" and r["valeur"] != ""
 
     def level_of(r: dict[str, str]) -> str:
-        return APL_LEVELS[r["niveau"]]
+        return LEVELS[r["niveau"]]
 
     # Life expectancy and mortality (Insee: S1 2023, S2 2024, S3 2008 and 2014).
     names = {

@@ -132,7 +132,8 @@ fn deaths_2019_of_the_region_sum_to_the_published_departement_counts() {
 #[test]
 fn deaths_by_departement_2012_2021_equal_insee_series() {
     let Some(data) = common::shared_data() else { return };
-    let text = std::fs::read_to_string(data.join("health/mortalite/deaths_population_dep_metro_2012_2021.csv")).unwrap();
+    let text =
+        std::fs::read_to_string(data.join("health/mortalite/deaths_population_dep_metro_2012_2021.csv")).unwrap();
     let mut checked = 0;
     for line in text.lines().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
