@@ -291,7 +291,7 @@ fn run_portrait(territory: &str, template: &str, out: &Path) -> String {
         .args(["portrait", "--pack", "sample_data", "--territory", territory, "--template", template, "-o"])
         .arg(out)
         .output()
-        .unwrap();
+        .expect("the indicarto binary runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{stderr}");
     stderr
