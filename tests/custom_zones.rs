@@ -143,6 +143,12 @@ fn a_zone_of_one_epci_equals_that_epci() {
 
     let mut compared = 0;
     for indicator in pack.store.indicators() {
+        // Filosofi's commune poverty rates are secret at the source: a zone composed at will never
+        // publishes such an indicator (`zones_never_publish_an_indicator_under_secrecy`).
+        if indicator.id.as_str() == "taux_pauvrete_com" {
+            assert_eq!(observe(&pack, &zone, "taux_pauvrete_com", 2019).value, Value::Secret);
+            continue;
+        }
         for &year in &indicator.years {
             let of_epci = pack.store.observation(&indicator.id, &epci.level, &epci.code, year);
             let of_zone = observe(&pack, &zone, indicator.id.as_str(), year);
