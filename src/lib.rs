@@ -30,4 +30,5 @@ pub mod quickmap;
 pub mod table;
 pub mod territory;
 pub mod text;
+pub mod unzip;
 pub mod value;

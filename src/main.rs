@@ -34,14 +34,18 @@ enum Command {
         /// The pack folder or its pack.toml.
         pack: PathBuf,
     },
-    /// Describes boundary files: level, count, CRS, encoding, extent, fields.
+    /// Describes boundary files: level, count, CRS, encoding, extent, fields; the layers of a
+    /// GeoPackage or a zip that holds several.
     Info {
-        /// Shapefiles (.shp) or GeoJSON files.
+        /// Shapefiles (.shp, or zipped), GeoJSON or GeoPackage (.gpkg) files.
         #[arg(required = true)]
         boundaries: Vec<PathBuf>,
         /// CRS to assume for a Shapefile without .prj (EPSG:2154, 4326…).
         #[arg(long)]
         assume_crs: Option<String>,
+        /// The layer to describe in a GeoPackage or a zip holding several (its name).
+        #[arg(long)]
+        layer: Option<String>,
     },
     /// Prints the values of an indicator at a level as CSV, aggregates included, secret values masked.
     Values {
@@ -272,7 +276,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => return run_gui(),
         Some(Command::Check { pack }) => Ok(check(&pack)),
-        Some(Command::Info { boundaries, assume_crs }) => info(&boundaries, assume_crs.as_deref()),
+        Some(Command::Info { boundaries, assume_crs, layer }) => info(&boundaries, assume_crs.as_deref(), layer),
         Some(Command::Values { pack, indicator, level, year, territory, csv_style }) => {
             values(&pack, &indicator, &level, year, territory.as_deref(), csv_style)
         }
@@ -389,11 +393,20 @@ fn parse_crs(text: &str) -> Result<Crs, String> {
     Crs::from_epsg(code).map_err(|e| e.to_string())
 }
 
-fn info(paths: &[PathBuf], assume_crs: Option<&str>) -> Result<ExitCode, String> {
-    let options = LoadOptions { assume_crs: assume_crs.map(parse_crs).transpose()? };
+fn info(paths: &[PathBuf], assume_crs: Option<&str>, layer: Option<String>) -> Result<ExitCode, String> {
+    let options = LoadOptions { assume_crs: assume_crs.map(parse_crs).transpose()?, layer };
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in paths {
+        // A file of several layers, none chosen: list them rather than fail.
+        if options.layer.is_none()
+            && let Ok(names) = boundary::list_layers(path)
+            && names.len() > 1
+        {
+            writeln!(out, "{}\n  couches : {}\n  (--layer NOM décrit l'une d'elles)", path.display(), names.join(", "))
+                .map_err(|e| e.to_string())?;
+            continue;
+        }
         match boundary::load_layer(path, &options) {
             Ok(layer) => {
                 let level =

@@ -1,6 +1,8 @@
 //! GeoJSON boundary files: RFC 7946 (WGS84 longitude/latitude) and older files that declare their
 //! CRS with a `crs` member. Polygon, MultiPolygon and GeometryCollections of them are read; other
-//! geometry types are an error naming the feature.
+//! geometry types are an error naming the feature. Every position is checked against the CRS's
+//! domain (an error naming the feature, the polygon and the ring); a ring that is not closed, or a
+//! feature without geometry, is read with a warning.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -79,6 +81,7 @@ fn parse_root(path: &Path, root: &Json) -> Result<Layer, BoundaryError> {
     let fields: Vec<String> = names.into_iter().collect();
     let mut out = Vec::with_capacity(features.len());
     let mut null_geometries = 0usize;
+    let mut rings = RingReader { crs: &crs, polygon: 0, unclosed: 0 };
     for (index, feature) in features.iter().enumerate() {
         let place = || format!("entité {}", index + 1);
         if feature.get("type").and_then(Json::as_str) != Some("Feature") {
@@ -91,13 +94,24 @@ fn parse_root(path: &Path, root: &Json) -> Result<Layer, BoundaryError> {
                 null_geometries += 1;
                 MultiPolygon::new(vec![])
             }
-            Some(g) => parse_geometry(g, 0).map_err(|m| BoundaryError::malformed(path, place(), m))?,
+            Some(g) => {
+                rings.polygon = 0;
+                rings.geometry(g, 0).map_err(|m| BoundaryError::malformed(path, place(), m))?
+            }
         };
         out.push(Feature { attributes, geometry });
     }
     let mut warnings = Vec::new();
     if null_geometries > 0 {
         warnings.push(format!("{} : {null_geometries} entité(s) sans géométrie", path.display()));
+    }
+    if rings.unclosed > 0 {
+        // As the Shapefile reader says it: geo closes rings itself, but RFC 7946 requires it.
+        warnings.push(format!(
+            "{} : {} anneau(x) non fermé(s) (dernière position différente de la première, contrairement à la RFC 7946), fermé(s) à la lecture",
+            path.display(),
+            rings.unclosed
+        ));
     }
     Ok(Layer { path: path.to_owned(), crs, encoding: "UTF-8 (GeoJSON)".into(), fields, features: out, warnings })
 }
@@ -115,58 +129,79 @@ fn property_text(value: &Json) -> Option<String> {
     }
 }
 
-fn parse_geometry(g: &Json, depth: usize) -> Result<MultiPolygon<f64>, String> {
-    let kind = g.get("type").and_then(Json::as_str).ok_or("géométrie sans membre « type »")?;
-    match kind {
-        "Polygon" => Ok(MultiPolygon::new(vec![parse_polygon(coordinates(g)?)?])),
-        "MultiPolygon" => {
-            let polys = coordinates(g)?.as_array().ok_or("« coordinates » doit être un tableau de polygones")?;
-            Ok(MultiPolygon::new(polys.iter().map(parse_polygon).collect::<Result<_, _>>()?))
-        }
-        "GeometryCollection" if depth < 4 => {
-            let members =
-                g.get("geometries").and_then(Json::as_array).ok_or("GeometryCollection sans « geometries »")?;
-            let mut all = Vec::new();
-            for member in members {
-                all.extend(parse_geometry(member, depth + 1)?.0);
+/// Reads geometries of one layer, checking every position against the layer's CRS and counting the
+/// rings that are not closed.
+struct RingReader<'a> {
+    crs: &'a Crs,
+    /// Polygons read so far in the current feature, to name the one at fault.
+    polygon: usize,
+    unclosed: usize,
+}
+
+impl RingReader<'_> {
+    fn geometry(&mut self, g: &Json, depth: usize) -> Result<MultiPolygon<f64>, String> {
+        let kind = g.get("type").and_then(Json::as_str).ok_or("géométrie sans membre « type »")?;
+        match kind {
+            "Polygon" => Ok(MultiPolygon::new(vec![self.polygon(coordinates(g)?)?])),
+            "MultiPolygon" => {
+                let polys = coordinates(g)?.as_array().ok_or("« coordinates » doit être un tableau de polygones")?;
+                Ok(MultiPolygon::new(polys.iter().map(|p| self.polygon(p)).collect::<Result<_, _>>()?))
             }
-            Ok(MultiPolygon::new(all))
+            "GeometryCollection" if depth < 4 => {
+                let members =
+                    g.get("geometries").and_then(Json::as_array).ok_or("GeometryCollection sans « geometries »")?;
+                let mut all = Vec::new();
+                for member in members {
+                    all.extend(self.geometry(member, depth + 1)?.0);
+                }
+                Ok(MultiPolygon::new(all))
+            }
+            other => {
+                Err(format!("géométrie de type {other} : des polygones (Polygon, MultiPolygon) étaient attendus"))
+            }
         }
-        other => Err(format!("géométrie de type {other} : des polygones (Polygon, MultiPolygon) étaient attendus")),
+    }
+
+    fn polygon(&mut self, value: &Json) -> Result<Polygon<f64>, String> {
+        self.polygon += 1;
+        let number = self.polygon;
+        let rings = value.as_array().ok_or("un polygone doit être un tableau d'anneaux")?;
+        if rings.is_empty() {
+            return Err(format!("polygone {number} sans anneau"));
+        }
+        let mut read = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.iter().enumerate() {
+            read.push(self.ring(ring).map_err(|m| format!("polygone {number}, anneau {} : {m}", r + 1))?);
+        }
+        let mut read = read.into_iter();
+        let exterior = read.next().ok_or_else(|| format!("polygone {number} sans anneau"))?;
+        Ok(Polygon::new(exterior, read.collect()))
+    }
+
+    fn ring(&mut self, value: &Json) -> Result<LineString<f64>, String> {
+        let positions = value.as_array().ok_or("un anneau doit être un tableau de positions")?;
+        if positions.len() < 3 {
+            return Err(format!("anneau de {} position(s) : 4 au moins étaient attendues", positions.len()));
+        }
+        let points = positions
+            .iter()
+            .map(|p| {
+                let xy = p.as_array().filter(|a| a.len() >= 2).ok_or("position qui n'est pas un tableau [x, y]")?;
+                let (Some(x), Some(y)) = (xy[0].as_f64(), xy[1].as_f64()) else {
+                    return Err("coordonnée qui n'est pas un nombre".to_owned());
+                };
+                Ok((x, y))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        if !super::check_ring(self.crs, &points)? {
+            self.unclosed += 1;
+        }
+        Ok(LineString::new(points.into_iter().map(|(x, y)| Coord { x, y }).collect()))
     }
 }
 
 fn coordinates(g: &Json) -> Result<&Json, String> {
     g.get("coordinates").ok_or_else(|| "géométrie sans « coordinates »".to_owned())
-}
-
-fn parse_polygon(value: &Json) -> Result<Polygon<f64>, String> {
-    let rings = value.as_array().ok_or("un polygone doit être un tableau d'anneaux")?;
-    let mut rings = rings.iter().map(parse_ring);
-    let exterior = rings.next().ok_or("polygone sans anneau")??;
-    let interiors = rings.collect::<Result<Vec<_>, _>>()?;
-    Ok(Polygon::new(exterior, interiors))
-}
-
-fn parse_ring(value: &Json) -> Result<LineString<f64>, String> {
-    let positions = value.as_array().ok_or("un anneau doit être un tableau de positions")?;
-    if positions.len() < 3 {
-        return Err(format!("anneau de {} position(s) : 4 au moins étaient attendues", positions.len()));
-    }
-    let coords = positions
-        .iter()
-        .map(|p| {
-            let xy = p.as_array().filter(|a| a.len() >= 2).ok_or("position qui n'est pas un tableau [x, y]")?;
-            let (Some(x), Some(y)) = (xy[0].as_f64(), xy[1].as_f64()) else {
-                return Err("coordonnée qui n'est pas un nombre".to_owned());
-            };
-            if !x.is_finite() || !y.is_finite() {
-                return Err(format!("coordonnée non finie ({x}, {y})"));
-            }
-            Ok(Coord { x, y })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(LineString::new(coords))
 }
 
 #[cfg(test)]
@@ -198,6 +233,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(layer.crs.epsg(), Some(2154));
+    }
+
+    #[test]
+    fn positions_outside_the_crs_domain_are_errors_naming_the_feature_polygon_and_ring() {
+        let err = parse(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+            {"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[1,0],[1,1],[0,0]],[[0,0],[1,1e308],[1,1],[0,0]]]]}}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("entité 2 : polygone 2, anneau 2 : point 2 : latitude"), "{err}");
+        // In a projected CRS the same numbers are far too large too.
+        let err = parse(
+            r#"{"type":"Feature","crs":{"type":"name","properties":{"name":"EPSG:2154"}},"properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1e12,0],[1,1],[0,0]]]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("entité 1 : polygone 1, anneau 1 : point 2") && err.contains("100 000 km"), "{err}");
+    }
+
+    #[test]
+    fn unclosed_rings_and_null_geometries_warn() {
+        let layer = parse(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}},
+            {"type":"Feature","properties":{},"geometry":null}]}"#,
+        )
+        .unwrap();
+        let warnings = layer.warnings.join("\n");
+        assert!(warnings.contains("1 anneau(x) non fermé(s)"), "{warnings}");
+        assert!(warnings.contains("1 entité(s) sans géométrie"), "{warnings}");
+        // geo closes the ring itself.
+        assert_eq!(layer.features[0].geometry.0[0].exterior().0.len(), 5);
     }
 
     #[test]
