@@ -179,8 +179,11 @@ impl QuickMapData {
 
 fn load(args: &QuickMapRequest) -> Result<QuickMapData, String> {
     let mut warnings = Vec::new();
-    let mut layer = boundary::load_layer(&args.boundaries, &LoadOptions { assume_crs: args.assume_crs.clone(), ..LoadOptions::default() })
-        .map_err(|e| e.to_string())?;
+    let mut layer = boundary::load_layer(
+        &args.boundaries,
+        &LoadOptions { assume_crs: args.assume_crs.clone(), ..LoadOptions::default() },
+    )
+    .map_err(|e| e.to_string())?;
     planar(&mut layer)?;
     let (field, column) = match args.join.split_once('=') {
         Some((f, c)) => (f.trim(), c.trim()),

@@ -111,8 +111,7 @@ pub fn unpack_checked(zip_path: &Path, limits: &ZipLimits, prefix: &str) -> Resu
             .by_index(index)
             .map_err(|e| UnzipError::NotZip { zip: zip_path.to_owned(), message: e.to_string() })?;
         let raw_name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        let refuse =
-            |message: String| UnzipError::Entry { zip: zip_path.to_owned(), entry: raw_name.clone(), message };
+        let refuse = |message: String| UnzipError::Entry { zip: zip_path.to_owned(), entry: raw_name.clone(), message };
         let relative = safe_relative_path(&raw_name).map_err(refuse)?;
         if entry.is_symlink() {
             return Err(refuse(

@@ -174,8 +174,8 @@ fn zip_of_folder(folder: &Path, zip: &Path, prefix: &str) {
 #[allow(clippy::too_many_lines, reason = "one flat list of inputs reads better than many small functions")]
 fn build(root: &Path) -> Corpus {
     use Expect::{Accepted, Error, Warning};
-    use forge::GpkgGeometry::{Blob, Null, Text};
     use Kind::{Boundary, Csv, Pack};
+    use forge::GpkgGeometry::{Blob, Null, Text};
     let mut c = Corpus { root: root.to_owned(), cases: Vec::new() };
     let deps = "hdf_departements";
 
@@ -384,22 +384,55 @@ fn build(root: &Path) -> Corpus {
     let p = c.file("gpkg_pages_lie", "pages.gpkg", &lying_pages);
     c.add("GeoPackage : nombre de pages mensonger", Boundary, p, Error(&["en-tête", "1000000 pages"]));
     let plain = c.dir("gpkg_plain_sqlite").join("base.gpkg");
-    rusqlite::Connection::open(&plain).unwrap().execute_batch("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x');").unwrap();
-    c.add("GeoPackage : base SQLite ordinaire", Boundary, plain, Error(&["schéma", "pas un GeoPackage", "gpkg_contents"]));
+    rusqlite::Connection::open(&plain)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x');")
+        .unwrap();
+    c.add(
+        "GeoPackage : base SQLite ordinaire",
+        Boundary,
+        plain,
+        Error(&["schéma", "pas un GeoPackage", "gpkg_contents"]),
+    );
     let p = c.gpkg("gpkg_srs_missing", "srs_absent.gpkg", vec![Blob(good_blob.clone())]);
     sql(&p, "DELETE FROM gpkg_spatial_ref_sys WHERE srs_id = 2154");
-    c.add("GeoPackage : système de coordonnées absent de la table", Boundary, p, Error(&["gpkg_spatial_ref_sys", "srs_id 2154", "aucune ligne"]));
+    c.add(
+        "GeoPackage : système de coordonnées absent de la table",
+        Boundary,
+        p,
+        Error(&["gpkg_spatial_ref_sys", "srs_id 2154", "aucune ligne"]),
+    );
     let p = c.gpkg("gpkg_srs_garbage", "srs_illisible.gpkg", vec![Blob(good_blob.clone())]);
     sql(&p, "UPDATE gpkg_spatial_ref_sys SET organization = 'NONE', definition = 'PROJCS[\"x\",' WHERE srs_id = 2154");
-    c.add("GeoPackage : définition WKT illisible", Boundary, p, Error(&["srs_id 2154", "système de coordonnées", "WKT mal formé"]));
+    c.add(
+        "GeoPackage : définition WKT illisible",
+        Boundary,
+        p,
+        Error(&["srs_id 2154", "système de coordonnées", "WKT mal formé"]),
+    );
     let p = c.gpkg("gpkg_srs_undefined", "srs_indefini.gpkg", vec![Blob(good_blob.clone())]);
     sql(&p, "UPDATE gpkg_geometry_columns SET srs_id = -1");
-    c.add("GeoPackage : système de coordonnées non défini", Boundary, p, Error(&["srs_id -1", "non défini", "--assume-crs"]));
+    c.add(
+        "GeoPackage : système de coordonnées non défini",
+        Boundary,
+        p,
+        Error(&["srs_id -1", "non défini", "--assume-crs"]),
+    );
     let p = c.gpkg("gpkg_srs_table_broken", "srs_table.gpkg", vec![Blob(good_blob.clone())]);
     sql(&p, "ALTER TABLE gpkg_spatial_ref_sys RENAME COLUMN definition TO defn");
-    c.add("GeoPackage : table des systèmes sans colonne definition", Boundary, p, Error(&["gpkg_spatial_ref_sys", "definition"]));
+    c.add(
+        "GeoPackage : table des systèmes sans colonne definition",
+        Boundary,
+        p,
+        Error(&["gpkg_spatial_ref_sys", "definition"]),
+    );
     let p = c.gpkg("gpkg_blob_garbage", "blob_hasard.gpkg", vec![Blob(garbage(300, 29))]);
-    c.add("GeoPackage : géométrie d'octets au hasard", Boundary, p, Error(&["couche « communes », entité 1 (fid 1)", "« GP »"]));
+    c.add(
+        "GeoPackage : géométrie d'octets au hasard",
+        Boundary,
+        p,
+        Error(&["couche « communes », entité 1 (fid 1)", "« GP »"]),
+    );
     let mut huge = good_blob.clone();
     huge[49..53].copy_from_slice(&u32::MAX.to_le_bytes());
     let p = c.gpkg("gpkg_blob_points_huge", "blob_points.gpkg", vec![Blob(good_blob.clone()), Blob(huge)]);
@@ -414,23 +447,36 @@ fn build(root: &Path) -> Corpus {
     point[41..45].copy_from_slice(&1u32.to_le_bytes());
     let p = c.gpkg("gpkg_blob_point", "blob_point.gpkg", vec![Blob(point)]);
     c.add("GeoPackage : géométrie de type point", Boundary, p, Error(&["entité 1", "point", "polygones"]));
-    let nan = vec![(650_000.0, 6_980_000.0), (f64::NAN, 6_981_000.0), (651_000.0, 6_980_000.0), (650_000.0, 6_980_000.0)];
+    let nan =
+        vec![(650_000.0, 6_980_000.0), (f64::NAN, 6_981_000.0), (651_000.0, 6_980_000.0), (650_000.0, 6_980_000.0)];
     let p = c.gpkg("gpkg_blob_nan", "blob_nan.gpkg", vec![Blob(forge::gpkg_blob(2154, &[nan], false))]);
-    c.add("GeoPackage : coordonnée NaN", Boundary, p, Error(&["entité 1", "polygone 1, anneau 1 : point 2", "non finie"]));
+    c.add(
+        "GeoPackage : coordonnée NaN",
+        Boundary,
+        p,
+        Error(&["entité 1", "polygone 1, anneau 1 : point 2", "non finie"]),
+    );
     let far = vec![(650_000.0, 6_980_000.0), (1e300, 6_981_000.0), (651_000.0, 6_980_000.0), (650_000.0, 6_980_000.0)];
     let p = c.gpkg("gpkg_blob_far", "blob_loin.gpkg", vec![Blob(forge::gpkg_blob(2154, &[far], false))]);
     c.add("GeoPackage : coordonnée à 1e300 m", Boundary, p, Error(&["entité 1", "point 2", "100 000 km"]));
     let p = c.gpkg("gpkg_geometry_text", "geom_texte.gpkg", vec![Text("POLYGON((0 0,1 0,1 1,0 0))")]);
     c.add("GeoPackage : géométrie en texte (WKT)", Boundary, p, Error(&["entité 1", "blob attendu"]));
     let p = c.gpkg("gpkg_view", "vue.gpkg", vec![Blob(good_blob.clone())]);
-    sql(&p, "CREATE VIEW v AS SELECT * FROM communes; UPDATE gpkg_contents SET table_name = 'v'; UPDATE gpkg_geometry_columns SET table_name = 'v';");
+    sql(
+        &p,
+        "CREATE VIEW v AS SELECT * FROM communes; UPDATE gpkg_contents SET table_name = 'v'; UPDATE gpkg_geometry_columns SET table_name = 'v';",
+    );
     c.add("GeoPackage : couche qui est une vue", Boundary, p, Error(&["couche « v »", "vue"]));
     let p = c.gpkg("gpkg_no_layer", "sans_couche.gpkg", vec![]);
     sql(&p, "DELETE FROM gpkg_contents");
     c.add("GeoPackage sans couche d'entités", Boundary, p, Error(&["aucune couche d'entités"]));
     let p = c.gpkg("gpkg_null_geometry", "geom_nulle.gpkg", vec![Blob(good_blob.clone()), Null]);
     c.add("GeoPackage : géométrie NULL", Boundary, p, Warning(&["couche « communes »", "1 entité(s) sans géométrie"]));
-    let p = c.gpkg("gpkg_empty_geometry", "geom_vide.gpkg", vec![Blob(good_blob.clone()), Blob(forge::gpkg_blob(2154, &[], true))]);
+    let p = c.gpkg(
+        "gpkg_empty_geometry",
+        "geom_vide.gpkg",
+        vec![Blob(good_blob.clone()), Blob(forge::gpkg_blob(2154, &[], true))],
+    );
     c.add("GeoPackage : géométrie vide", Boundary, p, Warning(&["1 géométrie(s) vide(s)"]));
     let mut open_ring = sq();
     open_ring.pop();
@@ -442,14 +488,27 @@ fn build(root: &Path) -> Corpus {
     let p = c.gpkg("gpkg_envelope_stale", "enveloppe.gpkg", vec![Blob(stale)]);
     c.add("GeoPackage : enveloppe périmée", Boundary, p, Warning(&["entité 1", "enveloppe"]));
     let p = c.dir("gpkg_latin1").join("latin1.gpkg");
-    forge::write_gpkg(&p, &[forge::GpkgTable { name: "communes", srs_id: 2154, fields: &["code", "nom"], rows: vec![(Blob(good_blob.clone()), vec![b"80001".to_vec(), b"Abb\xe9ville".to_vec()])] }]);
+    forge::write_gpkg(
+        &p,
+        &[forge::GpkgTable {
+            name: "communes",
+            srs_id: 2154,
+            fields: &["code", "nom"],
+            rows: vec![(Blob(good_blob.clone()), vec![b"80001".to_vec(), b"Abb\xe9ville".to_vec()])],
+        }],
+    );
     c.add("GeoPackage : texte en Windows-1252", Boundary, p, Warning(&["entité 1, champ nom", "windows-1252"]));
 
     // --- Zipped Shapefiles ----------------------------------------------------------------------
     let set = |stem: &str| -> Vec<(String, Vec<u8>)> {
         ["shp", "shx", "dbf", "prj", "cpg"]
             .iter()
-            .map(|e| (format!("{stem}.{e}"), std::fs::read(common::repo().join("geodata").join(format!("{stem}.{e}"))).unwrap()))
+            .map(|e| {
+                (
+                    format!("{stem}.{e}"),
+                    std::fs::read(common::repo().join("geodata").join(format!("{stem}.{e}"))).unwrap(),
+                )
+            })
             .collect()
     };
     let zip_set = |path: &Path, files: &[(String, Vec<u8>)]| {
@@ -462,19 +521,44 @@ fn build(root: &Path) -> Corpus {
     zip_set(&p, &deps_set);
     c.add("Shapefile zippé (témoin)", Boundary, p, Accepted);
     let p = zips.join("sans_dbf.zip");
-    zip_set(&p, &deps_set.iter().filter(|(n, _)| Path::new(n).extension().is_none_or(|e| e != "dbf")).cloned().collect::<Vec<_>>());
-    c.add_naming("Shapefile zippé sans .dbf", Boundary, p, &format!("sans_dbf.zip/{deps}.shp"), Error(&["compagnon .dbf introuvable"]));
+    zip_set(
+        &p,
+        &deps_set
+            .iter()
+            .filter(|(n, _)| Path::new(n).extension().is_none_or(|e| e != "dbf"))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    c.add_naming(
+        "Shapefile zippé sans .dbf",
+        Boundary,
+        p,
+        &format!("sans_dbf.zip/{deps}.shp"),
+        Error(&["compagnon .dbf introuvable"]),
+    );
     let p = zips.join("shp_coupe.zip");
     let mut cut = deps_set.clone();
     let half = cut[0].1.len() / 2;
     cut[0].1.truncate(half);
     zip_set(&p, &cut);
-    c.add_naming("Shapefile zippé au .shp tronqué", Boundary, p, &format!("shp_coupe.zip/{deps}.shp"), Error(&["en-tête", "tronqué"]));
+    c.add_naming(
+        "Shapefile zippé au .shp tronqué",
+        Boundary,
+        p,
+        &format!("shp_coupe.zip/{deps}.shp"),
+        Error(&["en-tête", "tronqué"]),
+    );
     let p = zips.join("dbf_abime.zip");
     let mut broken = deps_set.clone();
     broken[2].1[32 + 11] = b'Z';
     zip_set(&p, &broken);
-    c.add_naming("Shapefile zippé au .dbf abîmé", Boundary, p, &format!("dbf_abime.zip/{deps}.dbf"), Error(&["type de champ"]));
+    c.add_naming(
+        "Shapefile zippé au .dbf abîmé",
+        Boundary,
+        p,
+        &format!("dbf_abime.zip/{deps}.dbf"),
+        Error(&["type de champ"]),
+    );
     let p = zips.join("remonte.zip");
     let mut escaping = deps_set.clone();
     escaping.push(("../evade.txt".into(), b"x".to_vec()));
@@ -957,27 +1041,9 @@ fn seeded_mutations_of_valid_inputs_never_panic() {
     let csv = std::fs::read(common::repo().join("sample_data/data/fr_departements_population.csv")).unwrap();
     let manifest = std::fs::read(common::repo().join("sample_data/pack.toml")).unwrap();
     let (shx_path, dbf_path, prj_path) = (Path::new("f.shx"), Path::new("f.dbf"), Path::new("f.prj"));
-    let gpkg = {
-        let path = dir.path().join("mutations.gpkg");
-        forge::gpkg_of(
-            &path,
-            vec![
-                forge::GpkgGeometry::Blob(forge::gpkg_blob(2154, &[square(0.0, 0.0), square(0.2, 0.2)], false)),
-                forge::GpkgGeometry::Blob(forge::gpkg_blob(2154, &[square(3.0, 0.0)], false)),
-            ],
-        );
-        std::fs::read(&path).unwrap()
-    };
     let mut runs = 0usize;
     for seed in 0..2000u64 {
-        let cases: [(&str, Run); 7] = [
-            ("gpkg", {
-                let m = mutate(&gpkg, seed);
-                Box::new(move || {
-                    let options = LoadOptions::default();
-                    drop(indicarto::boundary::gpkg::read_geopackage_bytes(Path::new("f.gpkg"), &m, &options));
-                })
-            }),
+        let cases: [(&str, Run); 6] = [
             ("shp", {
                 let m = mutate(&shp, seed);
                 let (shx, dbf, prj) = (shx.clone(), dbf.clone(), prj.clone());
@@ -998,7 +1064,8 @@ fn seeded_mutations_of_valid_inputs_never_panic() {
                 Box::new(move || {
                     let bytes =
                         ShapefileBytes { shp: &shp, shx: (shx_path, &m), dbf: (dbf_path, &dbf), prj: None, cpg: None };
-                    let options = LoadOptions { assume_crs: Some(boundary::Crs::lambert93()), ..LoadOptions::default() };
+                    let options =
+                        LoadOptions { assume_crs: Some(boundary::Crs::lambert93()), ..LoadOptions::default() };
                     let _ = read_shapefile_bytes(Path::new("f.shp"), &bytes, &options);
                 })
             }),
@@ -1020,6 +1087,69 @@ fn seeded_mutations_of_valid_inputs_never_panic() {
                     if let Ok(text) = std::str::from_utf8(&m) {
                         drop(indicarto::pack::parse_manifest(Path::new("pack.toml"), text).map_err(|e| e.to_string()));
                     }
+                })
+            }),
+        ];
+        for (name, run) in cases {
+            runs += 1;
+            assert!(
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).is_ok(),
+                "{name}: panic with seed {seed} (see mutate)"
+            );
+        }
+    }
+    println!("{runs} entrées mutées, aucune panique");
+}
+
+/// The same seeded mutations on a GeoPackage file, a GeoPackage geometry blob and a zipped layer.
+#[test]
+fn seeded_mutations_of_geopackages_and_zipped_layers_never_panic() {
+    let geodata = common::repo().join("geodata");
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = {
+        let path = dir.path().join("mutations.gpkg");
+        forge::gpkg_of(
+            &path,
+            vec![
+                forge::GpkgGeometry::Blob(forge::gpkg_blob(2154, &[square(0.0, 0.0), square(0.2, 0.2)], false)),
+                forge::GpkgGeometry::Blob(forge::gpkg_blob(2154, &[square(3.0, 0.0)], false)),
+            ],
+        );
+        std::fs::read(&path).unwrap()
+    };
+    let blob = forge::gpkg_blob(2154, &[square(0.0, 0.0), square(0.2, 0.2)], false);
+    let zipped = {
+        let path = dir.path().join("contours.zip");
+        let files: Vec<(String, Vec<u8>)> = ["shp", "shx", "dbf", "prj"]
+            .iter()
+            .map(|e| (format!("hdf_region.{e}"), std::fs::read(geodata.join(format!("hdf_region.{e}"))).unwrap()))
+            .collect();
+        let entries: Vec<ZipEntry<'_>> = files.iter().map(|(n, b)| ZipEntry::File(n, b)).collect();
+        forge::write_zip(&path, &entries);
+        std::fs::read(&path).unwrap()
+    };
+    let zip_path = dir.path().join("mutation.zip");
+    let mut runs = 0usize;
+    for seed in 0..2000u64 {
+        let cases: [(&str, Run); 3] = [
+            ("gpkg_blob", {
+                let m = mutate(&blob, seed);
+                Box::new(move || drop(indicarto::boundary::wkb::read_gpkg_blob(&m)))
+            }),
+            ("zipped", {
+                let m = mutate(&zipped, seed);
+                let zip_path = zip_path.clone();
+                Box::new(move || {
+                    std::fs::write(&zip_path, &m).unwrap();
+                    let limits = ZipLimits { max_entries: 16, max_entry_bytes: 4 << 20, max_total_bytes: 8 << 20 };
+                    drop(indicarto::boundary::zipped::read_zipped_with(&zip_path, &LoadOptions::default(), &limits));
+                })
+            }),
+            ("gpkg", {
+                let m = mutate(&gpkg, seed);
+                Box::new(move || {
+                    let options = LoadOptions::default();
+                    drop(indicarto::boundary::gpkg::read_geopackage_bytes(Path::new("f.gpkg"), &m, &options));
                 })
             }),
         ];

@@ -126,7 +126,9 @@ fn a_geopackage_of_two_layers_reads_by_layer_with_its_accents() {
     assert!(communes.fields.iter().any(|f| f == "INSEE_COM") && !communes.fields.iter().any(|f| f == "fid"));
     let names: Vec<String> = (0..16).map(|i| text(&communes, i, "NOM")).collect();
     // Names as Insee's COG writes them (the accents of the Latin-1 .dbf GDAL read).
-    for name in ["Cambronne-lès-Ribécourt", "Mélicocq", "Ribécourt-Dreslincourt", "Saint-Léger-aux-Bois", "Vandélicourt"] {
+    for name in
+        ["Cambronne-lès-Ribécourt", "Mélicocq", "Ribécourt-Dreslincourt", "Saint-Léger-aux-Bois", "Vandélicourt"]
+    {
         assert!(names.iter().any(|n| n == name), "{name} not in {names:?}");
     }
     assert!((0..16).all(|i| text(&communes, i, "INSEE_DEP") == "60" && text(&communes, i, "INSEE_COM").len() == 5));
@@ -179,7 +181,13 @@ fn a_manifest_takes_two_layers_of_one_geopackage() {
     assert_eq!(communes.territories.len(), 16);
     let deps = set.level(&indicarto::code::Level::Departement).unwrap();
     assert_eq!(deps.territories.len(), 1);
-    assert!(communes.territories.values().all(|t| t.parents.get(&indicarto::code::Level::Departement).map(indicarto::code::TerritoryCode::as_str) == Some("60")));
+    assert!(
+        communes.territories.values().all(|t| t
+            .parents
+            .get(&indicarto::code::Level::Departement)
+            .map(indicarto::code::TerritoryCode::as_str)
+            == Some("60"))
+    );
 }
 
 /// Reading never writes beside the file: no journal, `-wal` or `-shm` (SQLite opened immutable), and
@@ -202,14 +210,21 @@ fn reading_a_geopackage_writes_nothing_beside_it() {
 fn info_lists_the_layers_and_describes_one() {
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_indicarto")).arg("info").arg(fixture()).args(args).output().unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (code, stdout, _) = run(&[]);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("couches : communes, departements"), "{stdout}");
     let (code, stdout, stderr) = run(&["--layer", "communes"]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("entités : 16") && stdout.contains("EPSG:2154") && stdout.contains("niveau : commune"), "{stdout}");
+    assert!(
+        stdout.contains("entités : 16") && stdout.contains("EPSG:2154") && stdout.contains("niveau : commune"),
+        "{stdout}"
+    );
     let (code, _, stderr) = run(&["--layer", "cantons"]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("couche « cantons » introuvable"), "{stderr}");

@@ -156,9 +156,7 @@ impl RingReader<'_> {
                 }
                 Ok(MultiPolygon::new(all))
             }
-            other => {
-                Err(format!("géométrie de type {other} : des polygones (Polygon, MultiPolygon) étaient attendus"))
-            }
+            other => Err(format!("géométrie de type {other} : des polygones (Polygon, MultiPolygon) étaient attendus")),
         }
     }
 

@@ -94,8 +94,7 @@ fn wal_beside(disk: &Path) -> bool {
 fn open(disk: &Path, shown: &Path) -> Result<Connection, BoundaryError> {
     check_sqlite_header(disk, shown)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let db = Connection::open_with_flags(immutable_uri(disk), flags)
-        .map_err(|e| sql_error(shown, "ouverture", &e))?;
+    let db = Connection::open_with_flags(immutable_uri(disk), flags).map_err(|e| sql_error(shown, "ouverture", &e))?;
     let settings = || -> rusqlite::Result<()> {
         db.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)?;
         db.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
@@ -180,7 +179,9 @@ fn check_sqlite_header(disk: &Path, shown: &Path) -> Result<(), BoundaryError> {
 fn sql_error(shown: &Path, place: &str, error: &rusqlite::Error) -> BoundaryError {
     use rusqlite::ErrorCode;
     let message = match error.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => "ce n'est pas une base SQLite lisible : un GeoPackage est une base SQLite".to_owned(),
+        Some(ErrorCode::NotADatabase) => {
+            "ce n'est pas une base SQLite lisible : un GeoPackage est une base SQLite".to_owned()
+        }
         Some(ErrorCode::DatabaseCorrupt) => format!("base SQLite abîmée ou tronquée ({error})"),
         Some(ErrorCode::TooBig) => {
             format!("valeur de plus de {} Mo : fichier invraisemblable pour des contours", MAX_VALUE_BYTES >> 20)
@@ -273,7 +274,9 @@ fn choose_table<'a>(
 ) -> Result<&'a GpkgLayerInfo, BoundaryError> {
     let error = |message: String| BoundaryError::Layers { path: shown.to_owned(), message };
     match (wanted, tables) {
-        (_, []) => Err(error("aucune couche d'entités : gpkg_contents ne déclare aucune table de type « features »".into())),
+        (_, []) => {
+            Err(error("aucune couche d'entités : gpkg_contents ne déclare aucune table de type « features »".into()))
+        }
         (Some(name), _) => tables
             .iter()
             .find(|t| t.name == name)
@@ -298,9 +301,7 @@ fn table_crs(
 ) -> Result<Crs, BoundaryError> {
     let srs_id = table.srs_id;
     let place = format!("couche « {} », gpkg_spatial_ref_sys (srs_id {srs_id})", table.name);
-    let has_wkt2 = db
-        .prepare("SELECT definition_12_063 FROM gpkg_spatial_ref_sys LIMIT 0")
-        .is_ok();
+    let has_wkt2 = db.prepare("SELECT definition_12_063 FROM gpkg_spatial_ref_sys LIMIT 0").is_ok();
     let sql = if has_wkt2 {
         "SELECT organization, organization_coordsys_id, definition, definition_12_063 FROM gpkg_spatial_ref_sys WHERE srs_id = ?1"
     } else {
@@ -325,7 +326,10 @@ fn table_crs(
         })?;
     let (organization, code, definition, definition_wkt2) = row;
     let defined = |text: &Option<String>| {
-        text.as_deref().map(str::trim).filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("undefined")).map(str::to_owned)
+        text.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("undefined"))
+            .map(str::to_owned)
     };
     let epsg = organization
         .filter(|o| o.trim().eq_ignore_ascii_case("EPSG"))
@@ -336,10 +340,10 @@ fn table_crs(
     let wkts: Vec<String> = [defined(&definition), defined(&definition_wkt2)].into_iter().flatten().collect();
     if wkts.is_empty() {
         // srs_id -1 and 0 are the specification's "undefined" Cartesian and geographic systems.
-        return options.assume_crs.clone().ok_or_else(|| BoundaryError::UndefinedCrs {
-            path: shown.to_owned(),
-            place: place.clone(),
-        });
+        return options
+            .assume_crs
+            .clone()
+            .ok_or_else(|| BoundaryError::UndefinedCrs { path: shown.to_owned(), place: place.clone() });
     }
     let mut first_error = None;
     for wkt in &wkts {
@@ -463,7 +467,12 @@ fn feature_geometry(
             return Ok(MultiPolygon::new(vec![]));
         }
         ValueRef::Blob(blob) => blob,
-        _ => return Err(format!("colonne {} : valeur qui n'est pas une géométrie (blob attendu)", table.geometry_column)),
+        _ => {
+            return Err(format!(
+                "colonne {} : valeur qui n'est pas une géométrie (blob attendu)",
+                table.geometry_column
+            ));
+        }
     };
     let decoded = wkb::read_gpkg_blob(blob)?;
     if decoded.empty {
@@ -484,8 +493,8 @@ fn polygons(polygons: Polygons, crs: &Crs, index: usize, odd: &mut Oddities) -> 
     for (p, rings) in polygons.into_iter().enumerate() {
         let mut kept = Vec::with_capacity(rings.len());
         for (r, points) in rings.into_iter().enumerate() {
-            let closed = super::check_ring(crs, &points)
-                .map_err(|m| format!("polygone {}, anneau {} : {m}", p + 1, r + 1))?;
+            let closed =
+                super::check_ring(crs, &points).map_err(|m| format!("polygone {}, anneau {} : {m}", p + 1, r + 1))?;
             if !closed {
                 odd.unclosed_rings += 1;
             }

@@ -12,7 +12,7 @@ pub mod dissolve;
 pub mod geojson;
 pub mod gpkg;
 pub mod shp;
-mod wkb;
+pub mod wkb;
 pub mod zipped;
 
 use std::path::{Path, PathBuf};

@@ -9,11 +9,11 @@
 //! [`super::gpkg`] names the file and the feature in messages.
 
 /// Polygons as read: polygons → rings (exterior first) → points (x, y).
-pub(crate) type Polygons = Vec<Vec<Vec<(f64, f64)>>>;
+pub type Polygons = Vec<Vec<Vec<(f64, f64)>>>;
 
 /// A decoded geometry blob.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct GpkgGeometry {
+pub struct GpkgGeometry {
     /// The SRS id the blob declares.
     pub srs_id: i32,
     /// The polygons; empty for an empty geometry.
@@ -32,7 +32,7 @@ const MAX_DEPTH: usize = 4;
 const ENVELOPE_BYTES: [usize; 5] = [0, 32, 48, 48, 64];
 
 /// Decodes a GeoPackage geometry blob; the error says what is wrong, in French, without the place.
-pub(crate) fn read_gpkg_blob(blob: &[u8]) -> Result<GpkgGeometry, String> {
+pub fn read_gpkg_blob(blob: &[u8]) -> Result<GpkgGeometry, String> {
     if blob.len() < 8 {
         return Err(format!("géométrie de {} octets, plus courte que l'en-tête GeoPackage (8 octets)", blob.len()));
     }
@@ -102,7 +102,10 @@ fn check_envelope([min_x, max_x, min_y, max_y]: [f64; 4], polygons: &Polygons) -
     let outside = polygons.iter().flatten().flatten().any(|&(x, y)| {
         x.is_finite()
             && y.is_finite()
-            && (x < min_x - slack(min_x) || x > max_x + slack(max_x) || y < min_y - slack(min_y) || y > max_y + slack(max_y))
+            && (x < min_x - slack(min_x)
+                || x > max_x + slack(max_x)
+                || y < min_y - slack(min_y)
+                || y > max_y + slack(max_y))
     });
     Ok(outside)
 }
@@ -188,7 +191,9 @@ impl Cursor<'_> {
                     let before = out.len();
                     self.geometry(out, depth + 1)?;
                     if out.len() != before + 1 {
-                        return Err(format!("membre d'un MultiPolygon à l'octet {member_at} qui n'est pas un polygone"));
+                        return Err(format!(
+                            "membre d'un MultiPolygon à l'octet {member_at} qui n'est pas un polygone"
+                        ));
                     }
                 }
             }
@@ -311,8 +316,8 @@ pub(crate) mod tests {
     #[test]
     fn a_polygon_and_a_multipolygon_are_read() {
         let hole = vec![(0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.2)];
-        let g = read_gpkg_blob(&blob(2154, Some([0.0, 1.0, 0.0, 1.0]), false, &polygon_wkb(&[square(), hole])))
-            .unwrap();
+        let g =
+            read_gpkg_blob(&blob(2154, Some([0.0, 1.0, 0.0, 1.0]), false, &polygon_wkb(&[square(), hole]))).unwrap();
         assert_eq!(g.srs_id, 2154);
         assert_eq!(g.polygons.len(), 1);
         assert_eq!(g.polygons[0].len(), 2);

@@ -51,11 +51,7 @@ fn unzip_error(zip: &Path, error: &unzip::UnzipError) -> BoundaryError {
 fn strip_path(zip: &Path, message: &str) -> String {
     let prefix = format!("{} : ", zip.display());
     let prefix_entry = format!("{}, ", zip.display());
-    message
-        .strip_prefix(&prefix)
-        .or_else(|| message.strip_prefix(&prefix_entry))
-        .unwrap_or(message)
-        .to_owned()
+    message.strip_prefix(&prefix).or_else(|| message.strip_prefix(&prefix_entry)).unwrap_or(message).to_owned()
 }
 
 /// Boundary files of the archive, sorted, leaving out the macOS resource forks (`__MACOSX/`, `._x`).
@@ -88,9 +84,10 @@ fn choose<'a>(
     let error = |message: String| BoundaryError::Layers { path: zip.to_owned(), message };
     let list = || candidates.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
     if let Some(name) = wanted {
-        let by_stem = candidates.iter().find(|f| stem(f) == name).or_else(|| {
-            candidates.iter().find(|f| stem(f).eq_ignore_ascii_case(name) || f.to_string_lossy() == name)
-        });
+        let by_stem = candidates
+            .iter()
+            .find(|f| stem(f) == name)
+            .or_else(|| candidates.iter().find(|f| stem(f).eq_ignore_ascii_case(name) || f.to_string_lossy() == name));
         if let Some(file) = by_stem {
             return Ok((file, None));
         }

@@ -83,8 +83,14 @@ pub fn write_atomic_with(
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = path.file_name().map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let mut temporary =
-        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // tempfile makes private files (0600); an export gets the mode any new file of the user gets
+    // (0666 less the umask), as `File::create` would give it.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(dir).map_err(io)?;
     fill(temporary.as_file_mut()).map_err(io)?;
     temporary.as_file().sync_all().map_err(io)?;
     temporary.persist(path).map_err(|e| io(e.error))?;
@@ -255,7 +261,10 @@ mod tests {
         }))
         .unwrap_err();
         let temporary = seen.downcast_ref::<String>().unwrap();
-        assert!(temporary.starts_with(".carte.svg.") && Path::new(temporary).extension().is_some_and(|e| e == "tmp"), "{temporary}");
+        assert!(
+            temporary.starts_with(".carte.svg.") && Path::new(temporary).extension().is_some_and(|e| e == "tmp"),
+            "{temporary}"
+        );
         let random = &temporary[".carte.svg.".len()..temporary.len() - ".tmp".len()];
         assert!(random.len() >= 6 && !random.contains(&std::process::id().to_string()), "{temporary}");
         assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
@@ -263,13 +272,29 @@ mod tests {
         let mut seen_names = Vec::new();
         for _ in 0..2 {
             write_atomic_with(&path, |file| {
-                seen_names.extend(names(dir.path()).into_iter().filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp")));
+                seen_names.extend(
+                    names(dir.path()).into_iter().filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp")),
+                );
                 file.write_all(b"x")
             })
             .unwrap();
         }
         assert_eq!(seen_names.len(), 2);
         assert_ne!(seen_names[0], seen_names[1]);
+    }
+
+    /// An export is readable as any file the user creates, not private like a temporary file.
+    #[cfg(unix)]
+    #[test]
+    fn an_export_gets_the_mode_of_a_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let probe = dir.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        let path = dir.path().join("carte.svg");
+        write_atomic(&path, b"<svg/>").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&probe));
     }
 
     /// Outputs inside an input folder are refused, existing or not, however the path is spelled;

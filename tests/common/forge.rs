@@ -269,7 +269,8 @@ pub fn polygon_wkb(rings: &[Vec<(f64, f64)>]) -> Vec<u8> {
 /// A GeoPackage geometry blob: the `GP` header (version 0, little-endian, an XY envelope computed
 /// from the finite points unless `empty`) followed by `wkb`.
 pub fn gpkg_blob(srs_id: i32, rings: &[Vec<(f64, f64)>], empty: bool) -> Vec<u8> {
-    let finite: Vec<(f64, f64)> = rings.iter().flatten().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let finite: Vec<(f64, f64)> =
+        rings.iter().flatten().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
     let with_envelope = !empty && !finite.is_empty();
     let mut out = b"GP\0".to_vec();
     out.push(0x01 | if with_envelope { 0x02 } else { 0 } | if empty { 0x10 } else { 0 });

@@ -167,4 +167,3 @@ fn cc_from_name(n: &str) -> Option<u32> {
     let zone: u32 = rest.parse().ok()?;
     (42..=50).contains(&zone).then_some(3900 + zone)
 }
-

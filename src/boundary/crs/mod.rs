@@ -14,9 +14,9 @@
 
 mod epsg;
 mod proj4;
-mod wkt;
 #[cfg(test)]
 mod tests;
+mod wkt;
 
 use std::fmt;
 
@@ -428,7 +428,6 @@ fn is_wgs84_greenwich(proj4: &str) -> bool {
     (proj4.contains(GRS80_AS_WGS84) || proj4.contains(WGS84_DATUM)) && !proj4.contains("+pm=")
 }
 
-
 fn unknown_geojson(member: &Value) -> CrsError {
     CrsError::UnknownCrs { what: format!("du membre crs GeoJSON {}", excerpt(&member.to_string())) }
 }
@@ -442,4 +441,3 @@ fn excerpt(text: &str) -> String {
         None => text.to_owned(),
     }
 }
-

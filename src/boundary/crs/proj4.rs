@@ -67,7 +67,10 @@ fn crs_from_wkt1_parameters(node: &WktNode, epsg: Option<u32>) -> Result<Crs, Cr
         let geog = GeogDef::from_wkt(node, &name)?;
         if (geog.degrees_per_unit - 1.0).abs() > 1e-12 {
             return Err(CrsError::Unsupported {
-                what: format!("le système géographique « {} », dont les coordonnées ne sont pas en degrés", excerpt(&name)),
+                what: format!(
+                    "le système géographique « {} », dont les coordonnées ne sont pas en degrés",
+                    excerpt(&name)
+                ),
             });
         }
         let proj4 = format!("+proj=longlat {} +no_defs", geog.proj4_datum());
@@ -87,7 +90,10 @@ fn crs_from_wkt1_parameters(node: &WktNode, epsg: Option<u32>) -> Result<Crs, Cr
     let mut params = ProjParams::from_wkt(node, geog.degrees_per_unit, to_meter, &name)?;
     let projection_def = params.proj4(projection, &name)?;
     if let Some(leftover) = params.leftover() {
-        return Err(wkt_unknown(&name, format!("le paramètre {leftover} n'a pas de sens pour la projection {projection}")));
+        return Err(wkt_unknown(
+            &name,
+            format!("le paramètre {leftover} n'a pas de sens pour la projection {projection}"),
+        ));
     }
     let units = if (to_meter - 1.0).abs() < 1e-12 { "+units=m".to_owned() } else { format!("+to_meter={to_meter}") };
     let proj4 = format!("{projection_def} {} {units} +no_defs", geog.proj4_datum());
@@ -312,7 +318,9 @@ impl ProjParams {
                     (Some(_), Some(_)) => {
                         return Err(wkt_unknown(
                             crs_name,
-                            format!("projection {projection} avec à la fois un parallèle standard et un facteur d'échelle"),
+                            format!(
+                                "projection {projection} avec à la fois un parallèle standard et un facteur d'échelle"
+                            ),
                         ));
                     }
                 }
@@ -366,10 +374,7 @@ impl ProjParams {
                         ));
                     }
                     (None, None) => {
-                        return Err(wkt_unknown(
-                            crs_name,
-                            format!("projection {projection} sans parallèle standard"),
-                        ));
+                        return Err(wkt_unknown(crs_name, format!("projection {projection} sans parallèle standard")));
                     }
                 };
                 Ok(format!("+proj=lcc +lat_1={lat} +lat_0={lat}{k_clause}"))
@@ -407,4 +412,3 @@ impl ProjParams {
         }
     }
 }
-

@@ -46,10 +46,8 @@ const UTM20N: [Reference; 2] = [
     (-61.5331, 16.2411, 656770.8973660034, 1796166.1758950904),
 ];
 // axis order change (2D) + Inverse of RGR92 to WGS 84 (1) + UTM zone 40S. La Réunion, Saint-Denis.
-const RGR92_UTM40S: [Reference; 2] = [
-    (55.5, -21.1, 344197.5754097963, 7666050.711042009),
-    (55.4481, -20.8789, 338568.31502572447, 7690475.436586598),
-];
+const RGR92_UTM40S: [Reference; 2] =
+    [(55.5, -21.1, 344197.5754097963, 7666050.711042009), (55.4481, -20.8789, 338568.31502572447, 7690475.436586598)];
 // axis order change (2D) + Inverse of RGF93 v1 to WGS 84 (1) + France Conic Conformal zone 8. Paris,
 // Rouen, Reims.
 const CC49: [Reference; 3] = [
@@ -394,28 +392,22 @@ fn wkt_that_cannot_be_expressed_is_an_error_not_a_guess() {
     let message = Crs::from_wkt(dhdn).unwrap_err().to_string();
     assert!(message.contains("D_Deutsches_Hauptdreiecksnetz"), "{message}");
     // With its TOWGS84 it is fine.
-    let with_shift =
-        dhdn.replace("299.1528128]]", "299.1528128],TOWGS84[598.1,73.7,418.2,0.202,0.045,-2.455,6.7]]");
+    let with_shift = dhdn.replace("299.1528128]]", "299.1528128],TOWGS84[598.1,73.7,418.2,0.202,0.045,-2.455,6.7]]");
     assert!(Crs::from_wkt(&with_shift).is_ok());
     // A parameter the projection would ignore.
     let stray = IGN_LAMBERT93_PRJ
         .replace("RGF_1993_Lambert_93", "X")
         .replace(r#"PARAMETER["Central_Meridian",3.0]"#, r#"PARAMETER["Azimuth",3.0]"#);
     assert!(Crs::from_wkt(&stray).unwrap_err().to_string().contains("Azimuth"));
-    let utm_with_parallel = renamed(ESRI_UTM31N_PRJ, "WGS_1984_UTM_Zone_31N", "X").replace(
-        r#"PARAMETER["Scale_Factor""#,
-        r#"PARAMETER["Standard_Parallel_1",45.0],PARAMETER["Scale_Factor""#,
-    );
+    let utm_with_parallel = renamed(ESRI_UTM31N_PRJ, "WGS_1984_UTM_Zone_31N", "X")
+        .replace(r#"PARAMETER["Scale_Factor""#, r#"PARAMETER["Standard_Parallel_1",45.0],PARAMETER["Scale_Factor""#);
     assert!(matches!(Crs::from_wkt(&utm_with_parallel), Err(CrsError::UnknownCrs { .. })));
     // Geographic coordinates in grads.
     let grads = renamed(ESRI_WGS84_PRJ, "GCS_WGS_1984", "X")
         .replace(r#"UNIT["Degree",0.0174532925199433]"#, r#"UNIT["Grad",0.0157079632679489]"#);
     assert!(matches!(Crs::from_wkt(&grads), Err(CrsError::Unsupported { .. })));
     // Not a CRS at all, and WKT2 without an identifier.
-    assert!(matches!(
-        Crs::from_wkt(r#"VERT_CS["NGF-IGN69",VERT_DATUM["x",2005]]"#),
-        Err(CrsError::UnknownCrs { .. })
-    ));
+    assert!(matches!(Crs::from_wkt(r#"VERT_CS["NGF-IGN69",VERT_DATUM["x",2005]]"#), Err(CrsError::UnknownCrs { .. })));
     assert!(matches!(Crs::from_wkt(r#"PROJCRS["Mine",BASEGEOGCRS["x"]]"#), Err(CrsError::UnknownCrs { .. })));
 }
 
@@ -522,8 +514,7 @@ fn wkt_extreme_numbers_give_a_crs_or_an_error_without_panic() {
     for number in numbers {
         for extreme in extremes {
             let replacement = number.replace(number.trim_end_matches(']'), extreme);
-            let wkt =
-                IGN_LAMBERT93_PRJ.replacen("RGF_1993_Lambert_93", "Unnamed", 1).replacen(number, &replacement, 1);
+            let wkt = IGN_LAMBERT93_PRJ.replacen("RGF_1993_Lambert_93", "Unnamed", 1).replacen(number, &replacement, 1);
             if let Ok(crs) = Crs::from_wkt(&wkt) {
                 for (from, to) in [(Crs::wgs84(), crs.clone()), (crs.clone(), Crs::wgs84())] {
                     if let Ok(t) = Transformer::new(&from, &to) {

@@ -216,11 +216,9 @@ impl WktParser<'_> {
             self.pos += 1;
         }
         let literal = &self.text[start..self.pos];
-        literal
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| CrsError::MalformedWkt { offset: start, reason: format!("« {literal} » n'est pas un nombre") })
+        literal.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| CrsError::MalformedWkt {
+            offset: start,
+            reason: format!("« {literal} » n'est pas un nombre"),
+        })
     }
 }
-
