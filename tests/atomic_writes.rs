@@ -32,7 +32,10 @@ fn files_are_written_only_by_export_files() {
     }
     assert!(scanned > 20, "{scanned} sources");
     assert!(found.is_empty(), "files written outside export::files::write_atomic:\n{}", found.join("\n"));
-    // The one place that writes does it through a temporary file and a rename.
+    // The one place that writes does it through a temporary file of the target folder (an
+    // unpredictable name, removed when dropped), renamed into place, then the folder synced.
     let files = std::fs::read_to_string(root.join("src/export/files.rs")).unwrap();
-    assert!(files.contains("File::create(&temporary)") && files.contains("fs::rename(&temporary, path)"));
+    assert!(
+        files.contains(".tempfile_in(dir)") && files.contains(".persist(path)") && files.contains("sync_folder(dir)")
+    );
 }

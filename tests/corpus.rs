@@ -356,6 +356,21 @@ fn build(root: &Path) -> Corpus {
     c.add("GeoJSON : coordonnées mal imbriquées", Boundary, p, Error(&["entité 1", "anneau"]));
     let p = c.file("geojson_huge_number", "infini.geojson", br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[2,49],[3,1e999],[3,50],[2,49]]]}}]}"#);
     c.add("GeoJSON : coordonnée infinie (1e999)", Boundary, p, Error(&["ligne 1", "colonne"]));
+    let p = c.file("geojson_far", "loin.geojson", br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[2,49],[3,49],[3,1e308],[2,49]]]}}]}"#);
+    c.add(
+        "GeoJSON : latitude 1e308 en WGS 84",
+        Boundary,
+        p,
+        Error(&["entité 1", "polygone 1, anneau 1 : point 3", "latitude 1e308"]),
+    );
+    let p = c.file("geojson_open_ring", "ouvert.geojson", br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[2,49],[3,49],[3,50],[2,50]]]}}]}"#);
+    c.add("GeoJSON : anneau non fermé", Boundary, p, Warning(&["anneau(x) non fermé(s)"]));
+    let p = c.file(
+        "geojson_null_geometry",
+        "sans_geometrie.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}"#,
+    );
+    c.add("GeoJSON : géométrie null", Boundary, p, Warning(&["1 entité(s) sans géométrie"]));
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let p =
         c.file("geojson_deep", "profond.geojson", format!(r#"{{"type":"Polygon","coordinates":{deep}}}"#).as_bytes());

@@ -203,6 +203,14 @@ fn reading_a_geopackage_writes_nothing_beside_it() {
     }
     boundary::list_layers(&copy).unwrap();
     assert_eq!(forge::files_under(dir.path()), before);
+    // Edits another program still holds in a `-wal` file are not read (immutable): said.
+    std::fs::write(dir.path().join("contours.gpkg-wal"), b"pending").unwrap();
+    let layer = boundary::load_layer(&copy, &layer_option("communes")).unwrap();
+    assert!(
+        layer.warnings.iter().any(|w| w.contains("-wal") && w.contains("ne sont pas lues")),
+        "{:?}",
+        layer.warnings
+    );
 }
 
 /// `indicarto info` lists the layers of a GeoPackage, and describes one with `--layer`.
