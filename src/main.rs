@@ -40,7 +40,7 @@ enum Command {
         /// Shapefiles (.shp, or zipped), GeoJSON or GeoPackage (.gpkg) files.
         #[arg(required = true)]
         boundaries: Vec<PathBuf>,
-        /// CRS to assume for a Shapefile without .prj (EPSG:2154, 4326…).
+        /// CRS to assume for a file that declares none: a Shapefile without .prj, a GeoJSON without crs member, a GeoPackage layer of undefined SRS (EPSG:2154, 4326…).
         #[arg(long)]
         assume_crs: Option<String>,
         /// The layer to describe in a GeoPackage or a zip holding several (its name).
@@ -102,7 +102,7 @@ enum Command {
         /// Language of the map's legend, scale bar, layer labels and numbers.
         #[arg(long, value_enum, ignore_case = true, default_value_t = LangArg::Fr)]
         lang: LangArg,
-        /// CRS to assume for a Shapefile without .prj (EPSG:2154…).
+        /// CRS to assume for a file that declares none: a Shapefile without .prj, a GeoJSON without crs member (EPSG:2154…).
         #[arg(long)]
         assume_crs: Option<String>,
         /// Output: .svg, .png or .pdf.

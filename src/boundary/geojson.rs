@@ -20,6 +20,16 @@ pub fn read_geojson(path: &Path) -> Result<Layer, BoundaryError> {
 
 /// Reads GeoJSON already in memory; `path` names it in messages.
 pub fn read_geojson_bytes(path: &Path, bytes: &[u8]) -> Result<Layer, BoundaryError> {
+    read_geojson_bytes_assuming(path, bytes, None)
+}
+
+/// Reads GeoJSON already in memory, taking `assume_crs` for a file without `crs` member instead of
+/// WGS 84 (RFC 7946's rule, which many French files in Lambert-93 break).
+pub fn read_geojson_bytes_assuming(
+    path: &Path,
+    bytes: &[u8],
+    assume_crs: Option<&Crs>,
+) -> Result<Layer, BoundaryError> {
     if super::utf16_bom(bytes) {
         return Err(BoundaryError::malformed(
             path,
@@ -42,10 +52,10 @@ pub fn read_geojson_bytes(path: &Path, bytes: &[u8]) -> Result<Layer, BoundaryEr
             format!("JSON invalide : {e}"),
         )
     })?;
-    parse_root(path, &root)
+    parse_root(path, &root, assume_crs)
 }
 
-fn parse_root(path: &Path, root: &Json) -> Result<Layer, BoundaryError> {
+fn parse_root(path: &Path, root: &Json, assume_crs: Option<&Crs>) -> Result<Layer, BoundaryError> {
     let Some(kind) = root.get("type").and_then(Json::as_str) else {
         return Err(BoundaryError::malformed(
             path,
@@ -53,11 +63,13 @@ fn parse_root(path: &Path, root: &Json) -> Result<Layer, BoundaryError> {
             "membre « type » absent : un objet GeoJSON était attendu",
         ));
     };
+    // RFC 7946's WGS 84 taken for want of a `crs` member: a projected file read that way gets a hint.
+    let defaulted = root.get("crs").is_none_or(Json::is_null) && assume_crs.is_none();
     let crs = match root.get("crs") {
         Some(member) if !member.is_null() => {
             Crs::from_geojson_crs(member).map_err(|source| BoundaryError::Crs { path: path.to_owned(), source })?
         }
-        _ => Crs::wgs84(),
+        _ => assume_crs.cloned().unwrap_or_else(Crs::wgs84),
     };
     let single;
     let features: &[Json] = match kind {
@@ -81,7 +93,7 @@ fn parse_root(path: &Path, root: &Json) -> Result<Layer, BoundaryError> {
     let fields: Vec<String> = names.into_iter().collect();
     let mut out = Vec::with_capacity(features.len());
     let mut null_geometries = 0usize;
-    let mut rings = RingReader { crs: &crs, polygon: 0, unclosed: 0 };
+    let mut rings = RingReader { crs: &crs, polygon: 0, unclosed: 0, defaulted };
     for (index, feature) in features.iter().enumerate() {
         let place = || format!("entité {}", index + 1);
         if feature.get("type").and_then(Json::as_str) != Some("Feature") {
@@ -136,6 +148,8 @@ struct RingReader<'a> {
     /// Polygons read so far in the current feature, to name the one at fault.
     polygon: usize,
     unclosed: usize,
+    /// The CRS is WGS 84 because the file declares none.
+    defaulted: bool,
 }
 
 impl RingReader<'_> {
@@ -191,7 +205,16 @@ impl RingReader<'_> {
                 Ok((x, y))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        if !super::check_ring(self.crs, &points)? {
+        let closed = super::check_ring(self.crs, &points).map_err(|m| {
+            if self.defaulted && (m.contains("longitude") || m.contains("latitude")) {
+                format!(
+                    "{m} ; un GeoJSON sans membre « crs » est lu en WGS 84 (RFC 7946) : pour un fichier en Lambert-93, indiquez --assume-crs EPSG:2154"
+                )
+            } else {
+                m
+            }
+        })?;
+        if !closed {
             self.unclosed += 1;
         }
         Ok(LineString::new(points.into_iter().map(|(x, y)| Coord { x, y }).collect()))
@@ -208,7 +231,7 @@ mod tests {
 
     fn parse(text: &str) -> Result<Layer, BoundaryError> {
         let root: Json = serde_json::from_str(text).unwrap();
-        parse_root(Path::new("t.geojson"), &root)
+        parse_root(Path::new("t.geojson"), &root, None)
     }
 
     #[test]
@@ -249,6 +272,16 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("entité 1 : polygone 1, anneau 1 : point 2") && err.contains("100 000 km"), "{err}");
+    }
+
+    #[test]
+    fn a_crs_can_be_assumed_for_a_file_without_crs_member() {
+        let text = br#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[652469,6862035],[652569,6862035],[652569,6862135],[652469,6862035]]]}}"#;
+        // Lambert-93 metres read as WGS 84 degrees: refused, the message says the CRS may be wrong.
+        let error = read_geojson_bytes(Path::new("l93.geojson"), text).unwrap_err().to_string();
+        assert!(error.contains("longitude 652469") && error.contains("--assume-crs EPSG:2154"), "{error}");
+        let layer = read_geojson_bytes_assuming(Path::new("l93.geojson"), text, Some(&Crs::lambert93())).unwrap();
+        assert_eq!(layer.crs.epsg(), Some(2154));
     }
 
     #[test]

@@ -53,7 +53,8 @@ pub struct Feature {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// CRS to assume when the file declares none (a `.shp` without `.prj`, a GeoPackage layer with
-    /// an undefined SRS). Never used to override a declared CRS.
+    /// an undefined SRS, a GeoJSON without `crs` member, otherwise WGS 84). Never used to override a
+    /// declared CRS.
     pub assume_crs: Option<Crs>,
     /// The layer to read from a file that holds several: a GeoPackage table, a Shapefile (by its
     /// name without extension) in a zip. `None` reads the only one.
@@ -169,7 +170,7 @@ pub(crate) fn load_layer_named(disk: &Path, shown: &Path, options: &LoadOptions)
         Some("shp") => shp::read_shapefile_named(disk, shown, options),
         Some("geojson" | "json") => {
             let bytes = std::fs::read(disk).map_err(|e| BoundaryError::io(shown, e))?;
-            geojson::read_geojson_bytes(shown, &bytes)
+            geojson::read_geojson_bytes_assuming(shown, &bytes, options.assume_crs.as_ref())
         }
         Some("gpkg") => gpkg::read_geopackage_named(disk, shown, options),
         Some("zip") if disk == shown => zipped::read_zipped(disk, options),
