@@ -19,7 +19,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(shapefile dbf geojson csv manifest)
+    targets=(shapefile dbf geojson csv manifest gpkg gpkg_blob zipped)
 fi
 sanitizer="${FUZZ_SANITIZER:-address}"
 
@@ -39,6 +39,13 @@ seed() {
             printf '%s' '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[{"type":"Feature","properties":{"code":"80001","nom":"Un"},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[0,1],[1,1],[1,0],[0,0]],[[0.2,0.2],[0.8,0.2],[0.8,0.8],[0.2,0.2]]]]}}]}' > "$dir/seed.geojson" ;;
         csv) cp ../sample_data/data/*.csv "$dir/" ;;
         manifest) cp ../sample_data/pack.toml "$dir/" ;;
+        gpkg) cp ../tests/fixtures/oise_extrait.gpkg "$dir/" ;;
+        gpkg_blob)
+            # The geometry blobs of the fixture, one file each.
+            sqlite3 ../tests/fixtures/oise_extrait.gpkg "SELECT fid, hex(geom) FROM communes" |
+                while IFS='|' read -r fid hex; do printf '%s' "$hex" | xxd -r -p > "$dir/commune-$fid"; done ;;
+        zipped)
+            (cd ../geodata && zip -q -X "$OLDPWD/$dir/departements.zip" hdf_departements.*) ;;
     esac
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::code::{IndicatorId, Level, TerritoryCode};
+use crate::text::format_fr;
 
 /// A partial problem found while loading or joining data.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,13 +112,13 @@ impl fmt::Display for Warning {
             ),
             Warning::PartialCoverage { level, code, name, member_level, covered_share } => write!(
                 f,
-                "{name} ({code}, {level}) : ses membres de niveau {member_level} chargés ne couvrent que {:.0} % de sa surface ; les valeurs calculées pour ce territoire sont partielles",
-                covered_share * 100.0
+                "{name} ({code}, {level}) : ses membres de niveau {member_level} chargés ne couvrent que {} % de sa surface ; les valeurs calculées pour ce territoire sont partielles",
+                format_fr(covered_share * 100.0, 0)
             ),
             Warning::AggregateMismatch { indicator, level, code, year, relative_difference } => write!(
                 f,
-                "{indicator}, {level} {code}, {year} : la valeur fournie diffère de {:.2} % de la valeur agrégée depuis les niveaux fins",
-                relative_difference * 100.0
+                "{indicator}, {level} {code}, {year} : la valeur fournie diffère de {} % de la valeur agrégée depuis les niveaux fins",
+                format_fr(relative_difference * 100.0, 2)
             ),
             Warning::Other(message) => f.write_str(message),
         }

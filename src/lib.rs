@@ -46,4 +46,5 @@ pub mod stats;
 pub mod table;
 pub mod territory;
 pub mod text;
+pub mod unzip;
 pub mod value;

@@ -40,14 +40,18 @@ enum Command {
         /// The pack folder or its pack.toml.
         pack: PathBuf,
     },
-    /// Describes boundary files: level, count, CRS, encoding, extent, fields.
+    /// Describes boundary files: level, count, CRS, encoding, extent, fields; the layers of a
+    /// GeoPackage or a zip that holds several.
     Info {
-        /// Shapefiles (.shp) or GeoJSON files.
+        /// Shapefiles (.shp, or zipped), GeoJSON or GeoPackage (.gpkg) files.
         #[arg(required = true)]
         boundaries: Vec<PathBuf>,
-        /// CRS to assume for a Shapefile without .prj (EPSG:2154, 4326…).
+        /// CRS to assume for a file that declares none: a Shapefile without .prj, a GeoJSON without crs member, a GeoPackage layer of undefined SRS (EPSG:2154, 4326…).
         #[arg(long, value_parser = parse_crs)]
         assume_crs: Option<Crs>,
+        /// The layer to describe in a GeoPackage or a zip holding several (its name).
+        #[arg(long)]
+        layer: Option<String>,
     },
     /// Prints the values of an indicator at a level as CSV, aggregates included, secret values masked.
     Values {
@@ -104,7 +108,7 @@ enum Command {
         /// Language of the map's legend, scale bar, layer labels and numbers.
         #[arg(long, value_parser = lang(), ignore_case = true, default_value = "fr")]
         lang: Lang,
-        /// CRS to assume for a Shapefile without .prj (EPSG:2154…).
+        /// CRS to assume for a file that declares none: a Shapefile without .prj, a GeoJSON without crs member (EPSG:2154…).
         #[arg(long, value_parser = parse_crs)]
         assume_crs: Option<Crs>,
         /// Output: .svg, .png or .pdf.
@@ -315,7 +319,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     use cli::{inspect, render};
     Ok(match command {
         Command::Check { pack } => inspect::check(&pack),
-        Command::Info { boundaries, assume_crs } => inspect::info(&boundaries, assume_crs)?,
+        Command::Info { boundaries, assume_crs, layer } => inspect::info(&boundaries, assume_crs, layer)?,
         Command::Values { pack, indicator, level, year, territory, csv_style } => {
             inspect::values(&inspect::ValuesArgs { pack, indicator, level, year, territory, csv_style })?
         }

@@ -22,8 +22,11 @@ use crate::diagnostics::Warning;
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerSpec {
-    /// The file (`.shp`, `.geojson`).
+    /// The file (`.shp`, `.geojson`, `.gpkg`, or a `.zip` holding one).
     pub file: PathBuf,
+    /// The layer to read from a file holding several (a GeoPackage table, a Shapefile of a zip).
+    #[serde(default)]
+    pub layer: Option<String>,
     /// The level; detected from the field names when absent.
     #[serde(default)]
     pub level: Option<String>,
@@ -251,7 +254,8 @@ impl TerritorySet {
         let mut layers = Vec::with_capacity(specs.len());
         for spec in specs {
             let path = base_dir.join(&spec.file);
-            layers.push((spec, boundary::load_layer(&path, options)?));
+            let options = LoadOptions { layer: spec.layer.clone(), ..options.clone() };
+            layers.push((spec, boundary::load_layer(&path, &options)?));
         }
         Self::from_layers(layers)
     }

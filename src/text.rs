@@ -200,38 +200,100 @@ pub fn number_with_unit(value: f64, decimals: usize, unit: &str, lang: Lang) -> 
 
 /// Formats a number with the given decimal mark and thousands separator, rounding half away from
 /// zero, and never printing a negative zero.
+///
+/// Ties are decided on the decimal the user sees, not on the binary value behind it: the number is
+/// first written as its shortest decimal representation that reads back as the same `f64` (what Rust,
+/// JavaScript and Excel display: `0.15`, `1.005`, `12.25`), then rounded on those digits, half away
+/// from zero. So `0.15` gives `0,2` and `1.005` gives `1,01` although the nearest doubles are a hair
+/// below (0.1499999…, 1.00499…), `12.25` gives `12,3`, `2.5` gives `3` and `-2.5` gives `-3`, as in
+/// Insee's tables and a French Excel; Rust's own `{:.1}` would give `0.1`, `1.00`, `12.2` and `2`.
+/// Not a finite number: an empty string.
+///
+/// ```
+/// use indicarto::text::format_grouped;
+/// assert_eq!(format_grouped(12.25, 1, ',', ' '), "12,3");
+/// assert_eq!(format_grouped(-2.5, 0, ',', ' '), "-3");
+/// assert_eq!(format_grouped(0.15, 1, ',', ' '), "0,2");
+/// assert_eq!(format_grouped(1.005, 2, '.', ','), "1.01");
+/// assert_eq!(format_grouped(999_999.5, 0, ',', ' '), "1 000 000");
+/// assert_eq!(format_grouped(-0.04, 1, ',', ' '), "0,0");
+/// ```
 #[must_use]
 pub fn format_grouped(value: f64, decimals: usize, decimal_mark: char, group: char) -> String {
+    format_rounded(value, decimals, decimal_mark, Some(group))
+}
+
+/// Formats a number without thousands separators (for CSV cells, where a French Excel reads
+/// `1234,5` as a number), rounded as [`format_grouped`] does.
+///
+/// ```
+/// use indicarto::text::format_plain;
+/// assert_eq!(format_plain(1234.25, 1, ','), "1234,3");
+/// assert_eq!(format_plain(-0.5, 0, '.'), "-1");
+/// assert_eq!(format_plain(-0.004, 2, ','), "0,00");
+/// ```
+#[must_use]
+pub fn format_plain(value: f64, decimals: usize, decimal_mark: char) -> String {
+    format_rounded(value, decimals, decimal_mark, None)
+}
+
+fn format_rounded(value: f64, decimals: usize, decimal_mark: char, group: Option<char>) -> String {
     if !value.is_finite() {
         return String::new();
     }
-    let mut plain = format!("{:.*}", decimals, value.abs());
-    let is_zero = plain.bytes().all(|b| matches!(b, b'0' | b'.'));
-    let negative = value < 0.0 && !is_zero;
-    let (int_part, frac_part) = match plain.find('.') {
-        Some(dot) => {
-            let frac = plain.split_off(dot + 1);
-            plain.pop();
-            (plain, Some(frac))
-        }
-        None => (plain, None),
-    };
-    let mut out = String::with_capacity(int_part.len() + 8);
-    if negative {
+    let (int_part, frac_part) = round_half_away_from_zero(value.abs(), decimals);
+    let is_zero = int_part.bytes().chain(frac_part.bytes()).all(|b| b == b'0');
+    let mut out = String::with_capacity(int_part.len() + frac_part.len() + 8);
+    if value < 0.0 && !is_zero {
         out.push('-');
     }
     let n = int_part.len();
     for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if let Some(group) = group
+            && i > 0
+            && (n - i) % 3 == 0
+        {
             out.push(group);
         }
         out.push(ch);
     }
-    if let Some(frac) = frac_part {
+    if decimals > 0 {
         out.push(decimal_mark);
-        out.push_str(&frac);
+        out.push_str(&frac_part);
     }
     out
+}
+
+/// The integer digits and exactly `decimals` fraction digits of a finite, non-negative number,
+/// rounded half away from zero on its shortest round-trip decimal representation.
+fn round_half_away_from_zero(abs: f64, decimals: usize) -> (String, String) {
+    // `Display` for f64 writes the shortest representation that reads back as the same value, and
+    // never in scientific notation.
+    let shortest = abs.to_string();
+    let (int_digits, frac_digits) = shortest.split_once('.').unwrap_or((shortest.as_str(), ""));
+    let mut digits: Vec<u8> = int_digits.bytes().chain(frac_digits.bytes().take(decimals)).collect();
+    digits.extend(std::iter::repeat_n(b'0', decimals.saturating_sub(frac_digits.len())));
+    let round_up = frac_digits.as_bytes().get(decimals).is_some_and(|&d| d >= b'5');
+    let mut int_len = int_digits.len();
+    if round_up {
+        let mut carry = true;
+        for digit in digits.iter_mut().rev() {
+            if *digit == b'9' {
+                *digit = b'0';
+            } else {
+                *digit += 1;
+                carry = false;
+                break;
+            }
+        }
+        if carry {
+            digits.insert(0, b'1');
+            int_len += 1;
+        }
+    }
+    let frac = digits.split_off(int_len);
+    // Only ASCII digits were pushed.
+    (String::from_utf8_lossy(&digits).into_owned(), String::from_utf8_lossy(&frac).into_owned())
 }
 
 #[cfg(test)]
@@ -254,6 +316,57 @@ mod tests {
             assert_eq!(format_fr(value, decimals), fr, "format_fr is unchanged");
         }
         assert_eq!(format_number(f64::NAN, 1, Lang::En), "");
+    }
+
+    /// Ties are rounded half away from zero on the decimal shown, as Insee's tables and a French
+    /// Excel print them (reference: Excel's `=ARRONDI(x;n)` / `=ROUND(x,n)` on the same decimals,
+    /// which rounds half away from zero; Rust's `{:.n}` gives 12.2, 2, 0, 0.2 for the first four).
+    #[test]
+    fn ties_round_half_away_from_zero() {
+        let cases = [
+            // Exact ties: the binary value is exactly the decimal.
+            (2.5, 0, "3"),
+            (0.5, 0, "1"),
+            (12.25, 1, "12,3"),
+            (0.25, 1, "0,3"),
+            (0.125, 2, "0,13"),
+            (1.5, 0, "2"),
+            (3.5, 0, "4"),
+            // Ties only on the decimal shown: the double is a hair below (0.1499999999999999944…).
+            (0.15, 1, "0,2"),
+            (1.005, 2, "1,01"),
+            (2.675, 2, "2,68"),
+            (1.45, 1, "1,5"),
+            (8.345, 2, "8,35"),
+            // Negative values mirror the positive ones.
+            (-2.5, 0, "-3"),
+            (-0.5, 0, "-1"),
+            (-12.25, 1, "-12,3"),
+            (-0.15, 1, "-0,2"),
+            (-1.005, 2, "-1,01"),
+            // Not ties.
+            (12.24, 1, "12,2"),
+            (12.26, 1, "12,3"),
+            (0.049, 1, "0,0"),
+            (-0.049, 1, "0,0"),
+            // Carries across the decimal mark and into a new thousands group.
+            (9.95, 1, "10,0"),
+            (999.95, 1, "1\u{202f}000,0"),
+            (99_999.5, 0, "100\u{202f}000"),
+            // More decimals than the number has, and huge or tiny numbers.
+            (1.5, 3, "1,500"),
+            (1e21, 0, "1\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{202f}000"),
+            (1e-20, 2, "0,00"),
+            (0.0, 2, "0,00"),
+            (-0.0, 0, "0"),
+        ];
+        for (value, decimals, expected) in cases {
+            assert_eq!(format_fr(value, decimals), expected, "{value} with {decimals} decimals");
+        }
+        assert_eq!(format_en(12.25, 1), "12.3");
+        assert_eq!(format_en(-2.5, 0), "-3");
+        assert_eq!(format_plain(-12.25, 1, ','), "-12,3");
+        assert_eq!(format_plain(f64::INFINITY, 1, ','), "");
     }
 
     #[test]

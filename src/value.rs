@@ -36,20 +36,12 @@ impl Value {
         }
     }
 
-    /// Writes the value for a CSV cell: the number with `decimals` and the given decimal mark, or
-    /// its marker.
+    /// Writes the value for a CSV cell: the number with `decimals` and the given decimal mark, no
+    /// thousands separator, rounded half away from zero ([`crate::text::format_plain`]), or its marker.
     #[must_use]
     pub fn to_csv_cell(self, decimals: usize, decimal_mark: char) -> String {
         match self {
-            Value::Available(v) => {
-                let s = format!("{v:.decimals$}");
-                let s = if s.starts_with('-') && s[1..].bytes().all(|b| matches!(b, b'0' | b'.')) {
-                    s[1..].to_owned()
-                } else {
-                    s
-                };
-                if decimal_mark == '.' { s } else { s.replace('.', &decimal_mark.to_string()) }
-            }
+            Value::Available(v) => crate::text::format_plain(v, decimals, decimal_mark),
             other => other.marker().unwrap_or_default().to_owned(),
         }
     }

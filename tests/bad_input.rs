@@ -96,7 +96,11 @@ fn unknown_or_missing_crs_is_an_error_not_a_guess() {
     assert!(matches!(load(&shp), Err(BoundaryError::Crs { .. })));
     std::fs::remove_file(shp.with_extension("prj")).unwrap();
     assert!(matches!(load(&shp), Err(BoundaryError::NoCrs { .. })));
-    let assumed = boundary::load_layer(&shp, &LoadOptions { assume_crs: Some(boundary::Crs::lambert93()) }).unwrap();
+    let assumed = boundary::load_layer(
+        &shp,
+        &LoadOptions { assume_crs: Some(boundary::Crs::lambert93()), ..LoadOptions::default() },
+    )
+    .unwrap();
     assert_eq!(assumed.features.len(), 3782);
 }
 

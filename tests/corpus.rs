@@ -110,6 +110,11 @@ impl Corpus {
         forge::write_shapefile(&dir, "couche", shapes, &["code"], &rows)
     }
 
+    /// A forged GeoPackage (see [`forge::gpkg_of`]).
+    fn gpkg(&mut self, case: &'static str, file_name: &str, geometries: Vec<forge::GpkgGeometry>) -> PathBuf {
+        forge::gpkg_of(&self.dir(case).join(file_name), geometries)
+    }
+
     fn file(&mut self, case: &'static str, file_name: &str, bytes: &[u8]) -> PathBuf {
         let path = self.dir(case).join(file_name);
         std::fs::write(&path, bytes).unwrap();
@@ -122,6 +127,11 @@ impl Corpus {
         edit(&pack);
         pack
     }
+}
+
+/// Runs SQL on a forged GeoPackage (to break it after it was written whole).
+fn sql(path: &Path, statements: &str) {
+    rusqlite::Connection::open(path).unwrap().execute_batch(statements).unwrap();
 }
 
 fn replace_in(path: &Path, from: &str, to: &str) {
@@ -169,6 +179,7 @@ fn zip_of_folder(folder: &Path, zip: &Path, prefix: &str) {
 fn build(root: &Path) -> Corpus {
     use Expect::{Accepted, Error, Warning};
     use Kind::{Boundary, Csv, Pack};
+    use forge::GpkgGeometry::{Blob, Null, Text};
     let mut c = Corpus { root: root.to_owned(), cases: Vec::new() };
     let deps = "hdf_departements";
 
@@ -349,6 +360,21 @@ fn build(root: &Path) -> Corpus {
     c.add("GeoJSON : coordonnées mal imbriquées", Boundary, p, Error(&["entité 1", "anneau"]));
     let p = c.file("geojson_huge_number", "infini.geojson", br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[2,49],[3,1e999],[3,50],[2,49]]]}}]}"#);
     c.add("GeoJSON : coordonnée infinie (1e999)", Boundary, p, Error(&["ligne 1", "colonne"]));
+    let p = c.file("geojson_far", "loin.geojson", br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[2,49],[3,49],[3,1e308],[2,49]]]}}]}"#);
+    c.add(
+        "GeoJSON : latitude 1e308 en WGS 84",
+        Boundary,
+        p,
+        Error(&["entité 1", "polygone 1, anneau 1 : point 3", "latitude 1e308"]),
+    );
+    let p = c.file("geojson_open_ring", "ouvert.geojson", br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[2,49],[3,49],[3,50],[2,50]]]}}]}"#);
+    c.add("GeoJSON : anneau non fermé", Boundary, p, Warning(&["anneau(x) non fermé(s)"]));
+    let p = c.file(
+        "geojson_null_geometry",
+        "sans_geometrie.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}"#,
+    );
+    c.add("GeoJSON : géométrie null", Boundary, p, Warning(&["1 entité(s) sans géométrie"]));
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let p =
         c.file("geojson_deep", "profond.geojson", format!(r#"{{"type":"Polygon","coordinates":{deep}}}"#).as_bytes());
@@ -359,6 +385,218 @@ fn build(root: &Path) -> Corpus {
     c.add("GeoJSON : collection vide", Boundary, p, Warning(&["aucune entité"]));
     let p = c.file("geojson_unknown_ext", "contours.kml", b"<kml/>");
     c.add("format de contours inconnu", Boundary, p, Error(&["format non reconnu"]));
+
+    // --- GeoPackage --------------------------------------------------------------------------------
+    let sq = || square(0.0, 0.0);
+    let good_blob = forge::gpkg_blob(2154, &[sq()], false);
+    let p = c.file("gpkg_zero", "vide.gpkg", b"");
+    c.add("GeoPackage de 0 octet", Boundary, p, Error(&["en-tête", "tronqué ou vide"]));
+    let p = c.file("gpkg_garbage", "hasard.gpkg", &garbage(8192, 23));
+    c.add("GeoPackage : octets au hasard", Boundary, p, Error(&["en-tête", "SQLite format 3"]));
+    let p = c.gpkg("gpkg_valid", "valide.gpkg", vec![Blob(good_blob.clone())]);
+    c.add("GeoPackage valide (témoin)", Boundary, p, Accepted);
+    let valid = std::fs::read(c.root.join("gpkg_valid/valide.gpkg")).unwrap();
+    let p = c.file("gpkg_truncated", "coupe.gpkg", &valid[..valid.len() / 2]);
+    c.add("GeoPackage tronqué", Boundary, p, Error(&["en-tête", "tronqué"]));
+    let mut lying_pages = valid.clone();
+    lying_pages[28..32].copy_from_slice(&1_000_000u32.to_be_bytes());
+    let p = c.file("gpkg_pages_lie", "pages.gpkg", &lying_pages);
+    c.add("GeoPackage : nombre de pages mensonger", Boundary, p, Error(&["en-tête", "1000000 pages"]));
+    let plain = c.dir("gpkg_plain_sqlite").join("base.gpkg");
+    rusqlite::Connection::open(&plain)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x');")
+        .unwrap();
+    c.add(
+        "GeoPackage : base SQLite ordinaire",
+        Boundary,
+        plain,
+        Error(&["schéma", "pas un GeoPackage", "gpkg_contents"]),
+    );
+    let p = c.gpkg("gpkg_srs_missing", "srs_absent.gpkg", vec![Blob(good_blob.clone())]);
+    sql(&p, "DELETE FROM gpkg_spatial_ref_sys WHERE srs_id = 2154");
+    c.add(
+        "GeoPackage : système de coordonnées absent de la table",
+        Boundary,
+        p,
+        Error(&["gpkg_spatial_ref_sys", "srs_id 2154", "aucune ligne"]),
+    );
+    let p = c.gpkg("gpkg_srs_garbage", "srs_illisible.gpkg", vec![Blob(good_blob.clone())]);
+    sql(&p, "UPDATE gpkg_spatial_ref_sys SET organization = 'NONE', definition = 'PROJCS[\"x\",' WHERE srs_id = 2154");
+    c.add(
+        "GeoPackage : définition WKT illisible",
+        Boundary,
+        p,
+        Error(&["srs_id 2154", "système de coordonnées", "WKT mal formé"]),
+    );
+    let p = c.gpkg("gpkg_srs_undefined", "srs_indefini.gpkg", vec![Blob(good_blob.clone())]);
+    sql(&p, "UPDATE gpkg_geometry_columns SET srs_id = -1");
+    c.add(
+        "GeoPackage : système de coordonnées non défini",
+        Boundary,
+        p,
+        Error(&["srs_id -1", "non défini", "--assume-crs"]),
+    );
+    let p = c.gpkg("gpkg_srs_table_broken", "srs_table.gpkg", vec![Blob(good_blob.clone())]);
+    sql(&p, "ALTER TABLE gpkg_spatial_ref_sys RENAME COLUMN definition TO defn");
+    c.add(
+        "GeoPackage : table des systèmes sans colonne definition",
+        Boundary,
+        p,
+        Error(&["gpkg_spatial_ref_sys", "definition"]),
+    );
+    let p = c.gpkg("gpkg_blob_garbage", "blob_hasard.gpkg", vec![Blob(garbage(300, 29))]);
+    c.add(
+        "GeoPackage : géométrie d'octets au hasard",
+        Boundary,
+        p,
+        Error(&["couche « communes », entité 1 (fid 1)", "« GP »"]),
+    );
+    let mut huge = good_blob.clone();
+    huge[49..53].copy_from_slice(&u32::MAX.to_le_bytes());
+    let p = c.gpkg("gpkg_blob_points_huge", "blob_points.gpkg", vec![Blob(good_blob.clone()), Blob(huge)]);
+    c.add("GeoPackage : nombre de points énorme", Boundary, p, Error(&["entité 2 (fid 2)", "point(s) annoncé(s)"]));
+    let p = c.gpkg("gpkg_blob_cut", "blob_coupe.gpkg", vec![Blob(good_blob[..good_blob.len() - 5].to_vec())]);
+    c.add("GeoPackage : géométrie tronquée", Boundary, p, Error(&["entité 1", "il ne reste que"]));
+    let mut trailing = good_blob.clone();
+    trailing.extend([7; 9]);
+    let p = c.gpkg("gpkg_blob_trailing", "blob_traine.gpkg", vec![Blob(trailing)]);
+    c.add("GeoPackage : octets après la géométrie", Boundary, p, Error(&["entité 1", "en trop"]));
+    let mut point = good_blob.clone();
+    point[41..45].copy_from_slice(&1u32.to_le_bytes());
+    let p = c.gpkg("gpkg_blob_point", "blob_point.gpkg", vec![Blob(point)]);
+    c.add("GeoPackage : géométrie de type point", Boundary, p, Error(&["entité 1", "point", "polygones"]));
+    let nan =
+        vec![(650_000.0, 6_980_000.0), (f64::NAN, 6_981_000.0), (651_000.0, 6_980_000.0), (650_000.0, 6_980_000.0)];
+    let p = c.gpkg("gpkg_blob_nan", "blob_nan.gpkg", vec![Blob(forge::gpkg_blob(2154, &[nan], false))]);
+    c.add(
+        "GeoPackage : coordonnée NaN",
+        Boundary,
+        p,
+        Error(&["entité 1", "polygone 1, anneau 1 : point 2", "non finie"]),
+    );
+    let far = vec![(650_000.0, 6_980_000.0), (1e300, 6_981_000.0), (651_000.0, 6_980_000.0), (650_000.0, 6_980_000.0)];
+    let p = c.gpkg("gpkg_blob_far", "blob_loin.gpkg", vec![Blob(forge::gpkg_blob(2154, &[far], false))]);
+    c.add("GeoPackage : coordonnée à 1e300 m", Boundary, p, Error(&["entité 1", "point 2", "100 000 km"]));
+    let p = c.gpkg("gpkg_geometry_text", "geom_texte.gpkg", vec![Text("POLYGON((0 0,1 0,1 1,0 0))")]);
+    c.add("GeoPackage : géométrie en texte (WKT)", Boundary, p, Error(&["entité 1", "blob attendu"]));
+    let p = c.gpkg("gpkg_view", "vue.gpkg", vec![Blob(good_blob.clone())]);
+    sql(
+        &p,
+        "CREATE VIEW v AS SELECT * FROM communes; UPDATE gpkg_contents SET table_name = 'v'; UPDATE gpkg_geometry_columns SET table_name = 'v';",
+    );
+    c.add("GeoPackage : couche qui est une vue", Boundary, p, Error(&["couche « v »", "vue"]));
+    let p = c.gpkg("gpkg_no_layer", "sans_couche.gpkg", vec![]);
+    sql(&p, "DELETE FROM gpkg_contents");
+    c.add("GeoPackage sans couche d'entités", Boundary, p, Error(&["aucune couche d'entités"]));
+    let p = c.gpkg("gpkg_null_geometry", "geom_nulle.gpkg", vec![Blob(good_blob.clone()), Null]);
+    c.add("GeoPackage : géométrie NULL", Boundary, p, Warning(&["couche « communes »", "1 entité(s) sans géométrie"]));
+    let p = c.gpkg(
+        "gpkg_empty_geometry",
+        "geom_vide.gpkg",
+        vec![Blob(good_blob.clone()), Blob(forge::gpkg_blob(2154, &[], true))],
+    );
+    c.add("GeoPackage : géométrie vide", Boundary, p, Warning(&["1 géométrie(s) vide(s)"]));
+    let mut open_ring = sq();
+    open_ring.pop();
+    let p = c.gpkg("gpkg_ring_open", "anneau_ouvert.gpkg", vec![Blob(forge::gpkg_blob(2154, &[open_ring], false))]);
+    c.add("GeoPackage : anneau non fermé", Boundary, p, Warning(&["anneau(x) non fermé(s)"]));
+    let mut stale = good_blob.clone();
+    stale[8..16].copy_from_slice(&0.0f64.to_le_bytes());
+    stale[16..24].copy_from_slice(&1.0f64.to_le_bytes());
+    let p = c.gpkg("gpkg_envelope_stale", "enveloppe.gpkg", vec![Blob(stale)]);
+    c.add("GeoPackage : enveloppe périmée", Boundary, p, Warning(&["entité 1", "enveloppe"]));
+    let p = c.dir("gpkg_latin1").join("latin1.gpkg");
+    forge::write_gpkg(
+        &p,
+        &[forge::GpkgTable {
+            name: "communes",
+            srs_id: 2154,
+            fields: &["code", "nom"],
+            rows: vec![(Blob(good_blob.clone()), vec![b"80001".to_vec(), b"Abb\xe9ville".to_vec()])],
+        }],
+    );
+    c.add("GeoPackage : texte en Windows-1252", Boundary, p, Warning(&["entité 1, champ nom", "windows-1252"]));
+
+    // --- Zipped Shapefiles ----------------------------------------------------------------------
+    let set = |stem: &str| -> Vec<(String, Vec<u8>)> {
+        ["shp", "shx", "dbf", "prj", "cpg"]
+            .iter()
+            .map(|e| {
+                (
+                    format!("{stem}.{e}"),
+                    std::fs::read(common::repo().join("geodata").join(format!("{stem}.{e}"))).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let zip_set = |path: &Path, files: &[(String, Vec<u8>)]| {
+        let entries: Vec<ZipEntry<'_>> = files.iter().map(|(n, b)| ZipEntry::File(n, b)).collect();
+        forge::write_zip(path, &entries);
+    };
+    let zips = c.dir("zip_layers");
+    let deps_set = set(deps);
+    let p = zips.join("contours.zip");
+    zip_set(&p, &deps_set);
+    c.add("Shapefile zippé (témoin)", Boundary, p, Accepted);
+    let p = zips.join("sans_dbf.zip");
+    zip_set(
+        &p,
+        &deps_set
+            .iter()
+            .filter(|(n, _)| Path::new(n).extension().is_none_or(|e| e != "dbf"))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    c.add_naming(
+        "Shapefile zippé sans .dbf",
+        Boundary,
+        p,
+        &format!("sans_dbf.zip/{deps}.shp"),
+        Error(&["compagnon .dbf introuvable"]),
+    );
+    let p = zips.join("shp_coupe.zip");
+    let mut cut = deps_set.clone();
+    let half = cut[0].1.len() / 2;
+    cut[0].1.truncate(half);
+    zip_set(&p, &cut);
+    c.add_naming(
+        "Shapefile zippé au .shp tronqué",
+        Boundary,
+        p,
+        &format!("shp_coupe.zip/{deps}.shp"),
+        Error(&["en-tête", "tronqué"]),
+    );
+    let p = zips.join("dbf_abime.zip");
+    let mut broken = deps_set.clone();
+    broken[2].1[32 + 11] = b'Z';
+    zip_set(&p, &broken);
+    c.add_naming(
+        "Shapefile zippé au .dbf abîmé",
+        Boundary,
+        p,
+        &format!("dbf_abime.zip/{deps}.dbf"),
+        Error(&["type de champ"]),
+    );
+    let p = zips.join("remonte.zip");
+    let mut escaping = deps_set.clone();
+    escaping.push(("../evade.txt".into(), b"x".to_vec()));
+    zip_set(&p, &escaping);
+    c.add("Shapefile zippé avec une entrée « ../ »", Boundary, p, Error(&["../evade.txt", ".."]));
+    let p = zips.join("rien.zip");
+    zip_set(&p, &[("lisez-moi.txt".to_owned(), b"rien".to_vec())]);
+    c.add("zip sans contours", Boundary, p, Error(&["aucun fichier de contours"]));
+    let p = c.file("zip_layer_garbage", "hasard.zip", &garbage(3000, 31));
+    c.add("Shapefile zippé : octets au hasard", Boundary, p, Error(&["archive zip illisible"]));
+    let p = zips.join("bombe.zip");
+    let zeros = vec![0u8; 8 << 20];
+    let mut bomb = deps_set.clone();
+    bomb.push(("zeros.dbf".into(), zeros));
+    zip_set(&p, &bomb);
+    let mut bytes = std::fs::read(&p).unwrap();
+    forge::lie_about_sizes(&mut bytes, 1000);
+    std::fs::write(&p, bytes).unwrap();
+    c.add("Shapefile zippé : bombe (tailles mensongères)", Boundary, p, Error(&["annoncés", "bombe"]));
 
     // --- CSV ------------------------------------------------------------------------------------
     let p = c.file("csv_zero", "vide.csv", b"");
@@ -845,7 +1083,8 @@ fn seeded_mutations_of_valid_inputs_never_panic() {
                 Box::new(move || {
                     let bytes =
                         ShapefileBytes { shp: &shp, shx: (shx_path, &m), dbf: (dbf_path, &dbf), prj: None, cpg: None };
-                    let options = LoadOptions { assume_crs: Some(boundary::Crs::lambert93()) };
+                    let options =
+                        LoadOptions { assume_crs: Some(boundary::Crs::lambert93()), ..LoadOptions::default() };
                     let _ = read_shapefile_bytes(Path::new("f.shp"), &bytes, &options);
                 })
             }),
@@ -867,6 +1106,69 @@ fn seeded_mutations_of_valid_inputs_never_panic() {
                     if let Ok(text) = std::str::from_utf8(&m) {
                         drop(indicarto::pack::parse_manifest(Path::new("pack.toml"), text).map_err(|e| e.to_string()));
                     }
+                })
+            }),
+        ];
+        for (name, run) in cases {
+            runs += 1;
+            assert!(
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).is_ok(),
+                "{name}: panic with seed {seed} (see mutate)"
+            );
+        }
+    }
+    println!("{runs} entrées mutées, aucune panique");
+}
+
+/// The same seeded mutations on a GeoPackage file, a GeoPackage geometry blob and a zipped layer.
+#[test]
+fn seeded_mutations_of_geopackages_and_zipped_layers_never_panic() {
+    let geodata = common::repo().join("geodata");
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = {
+        let path = dir.path().join("mutations.gpkg");
+        forge::gpkg_of(
+            &path,
+            vec![
+                forge::GpkgGeometry::Blob(forge::gpkg_blob(2154, &[square(0.0, 0.0), square(0.2, 0.2)], false)),
+                forge::GpkgGeometry::Blob(forge::gpkg_blob(2154, &[square(3.0, 0.0)], false)),
+            ],
+        );
+        std::fs::read(&path).unwrap()
+    };
+    let blob = forge::gpkg_blob(2154, &[square(0.0, 0.0), square(0.2, 0.2)], false);
+    let zipped = {
+        let path = dir.path().join("contours.zip");
+        let files: Vec<(String, Vec<u8>)> = ["shp", "shx", "dbf", "prj"]
+            .iter()
+            .map(|e| (format!("hdf_region.{e}"), std::fs::read(geodata.join(format!("hdf_region.{e}"))).unwrap()))
+            .collect();
+        let entries: Vec<ZipEntry<'_>> = files.iter().map(|(n, b)| ZipEntry::File(n, b)).collect();
+        forge::write_zip(&path, &entries);
+        std::fs::read(&path).unwrap()
+    };
+    let zip_path = dir.path().join("mutation.zip");
+    let mut runs = 0usize;
+    for seed in 0..2000u64 {
+        let cases: [(&str, Run); 3] = [
+            ("gpkg_blob", {
+                let m = mutate(&blob, seed);
+                Box::new(move || drop(indicarto::boundary::wkb::read_gpkg_blob(&m)))
+            }),
+            ("zipped", {
+                let m = mutate(&zipped, seed);
+                let zip_path = zip_path.clone();
+                Box::new(move || {
+                    std::fs::write(&zip_path, &m).unwrap();
+                    let limits = ZipLimits { max_entries: 16, max_entry_bytes: 4 << 20, max_total_bytes: 8 << 20 };
+                    drop(indicarto::boundary::zipped::read_zipped_with(&zip_path, &LoadOptions::default(), &limits));
+                })
+            }),
+            ("gpkg", {
+                let m = mutate(&gpkg, seed);
+                Box::new(move || {
+                    let options = LoadOptions::default();
+                    drop(indicarto::boundary::gpkg::read_geopackage_bytes(Path::new("f.gpkg"), &m, &options));
                 })
             }),
         ];

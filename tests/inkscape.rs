@@ -1,6 +1,11 @@
-//! An exported map and a key-figures table opened by Inkscape's command line (skipped when Inkscape
-//! is not installed; CI does not install it, a developer machine with `apt-get install inkscape` runs
-//! it): the layers are listed by their ids, and the picture Inkscape draws matches ours.
+//! An exported map and a key-figures table opened by Inkscape's command line: the layers are listed
+//! by their ids, and the picture Inkscape draws matches ours.
+//!
+//! It needs Inkscape and the fonts the SVG names first, Liberation Sans Regular and Bold
+//! (`apt-get install inkscape fonts-liberation`): with another font Inkscape draws other glyphs and
+//! the pictures differ (a mean difference of 13 per channel on the key-figures table). `.ci/run`
+//! installs both, so in CI (`CI` set) a missing Inkscape or font fails the test with that message;
+//! on a developer's machine without Inkscape it is skipped, but a missing font still fails it.
 
 #![allow(clippy::unwrap_used, reason = "test fixtures: a failure to set up is a test failure")]
 #![allow(
@@ -16,12 +21,36 @@ use indicarto::code::Level;
 use indicarto::export::{render, svg::to_svg};
 use indicarto::portrait::{self, MapOptions, Selection, TerritoryRef};
 
+/// The faces the exported SVG draws with (`export::svg::FONT_FAMILY` names Liberation Sans first).
+const NEEDED_FACES: [&str; 2] = ["Regular", "Bold"];
+
+/// Whether to run: `None` to skip (no Inkscape outside CI). Panics with what to install when
+/// Inkscape is missing in CI or a needed font is missing anywhere.
 fn inkscape() -> Option<()> {
-    let ok = Command::new("inkscape").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipping: inkscape not installed");
+    let version = Command::new("inkscape").arg("--version").output().ok().filter(|o| o.status.success());
+    match version {
+        Some(output) => eprintln!("{}", String::from_utf8_lossy(&output.stdout).trim()),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("Inkscape est absent alors que CI est défini : .ci/run doit l'installer (apt-get install inkscape)")
+        }
+        None => {
+            eprintln!("skipping: inkscape not installed (apt-get install inkscape fonts-liberation)");
+            return None;
+        }
     }
-    ok.then_some(())
+    let listed = Command::new("fc-list")
+        .args([":family=Liberation Sans", "style"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let missing: Vec<&str> = NEEDED_FACES.iter().copied().filter(|face| !listed.contains(face)).collect();
+    assert!(
+        missing.is_empty(),
+        "police Liberation Sans {} absente du système : Inkscape dessinerait avec une autre police et l'image \
+         différerait ; installez-la (apt-get install fonts-liberation)",
+        missing.join(", ")
+    );
+    Some(())
 }
 
 fn rgb_pixels(png: &[u8]) -> (u32, u32, Vec<[f64; 3]>) {

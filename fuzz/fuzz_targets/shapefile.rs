@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         prj: prj.map(|p| (Path::new("f.prj"), p)),
         cpg: None,
     };
-    let options = LoadOptions { assume_crs: Some(Crs::lambert93()) };
+    let options = LoadOptions { assume_crs: Some(Crs::lambert93()), ..LoadOptions::default() };
     if let Err(e) = read_shapefile_bytes(Path::new("f.shp"), &bytes, &options) {
         let _ = e.to_string();
     }

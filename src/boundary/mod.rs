@@ -1,14 +1,19 @@
-//! Boundary layers: polygons with attributes read from ESRI Shapefiles and GeoJSON, with their
-//! coordinate reference system and text encoding.
+//! Boundary layers: polygons with attributes read from ESRI Shapefiles (also zipped), GeoJSON and
+//! GeoPackage, with their coordinate reference system and text encoding.
 //!
 //! This module owns file formats and geometry only; which field holds a territory code, and what a
-//! level is, belongs to [`crate::territory`]. It must not depend on packs, indicators or any UI.
+//! level is, belongs to [`crate::territory`]. Every reader checks each coordinate against its CRS's
+//! domain ([`Crs::check_point`]) and names the record and the part that holds a wrong one. It must not
+//! depend on packs, indicators or any UI; zipped layers are unpacked by [`crate::unzip`].
 
 pub mod crs;
 pub mod dbf;
 pub mod dissolve;
 pub mod geojson;
+pub mod gpkg;
 pub mod shp;
+pub mod wkb;
+pub mod zipped;
 
 use std::path::{Path, PathBuf};
 
@@ -47,9 +52,13 @@ pub struct Feature {
 /// Choices a user may make when a file does not say everything.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// CRS to assume when the file declares none (a `.shp` without `.prj`). Never used to
-    /// override a declared CRS.
+    /// CRS to assume when the file declares none (a `.shp` without `.prj`, a GeoPackage layer with
+    /// an undefined SRS, a GeoJSON without `crs` member, otherwise WGS 84). Never used to override a
+    /// declared CRS.
     pub assume_crs: Option<Crs>,
+    /// The layer to read from a file that holds several: a GeoPackage table, a Shapefile (by its
+    /// name without extension) in a zip. `None` reads the only one.
+    pub layer: Option<String>,
 }
 
 /// Why a boundary file could not be read. Every message names the file, and where possible the
@@ -92,6 +101,34 @@ pub enum BoundaryError {
         /// Why.
         source: CrsError,
     },
+    /// The CRS of a GeoPackage layer could not be determined.
+    #[error("{path} : {place} : système de coordonnées : {source}")]
+    CrsAt {
+        /// The file.
+        path: PathBuf,
+        /// Where it is declared (`couche « communes », gpkg_spatial_ref_sys (srs_id 2154)`).
+        place: String,
+        /// Why.
+        source: CrsError,
+    },
+    /// A GeoPackage layer whose SRS is the specification's "undefined" one, and none assumed.
+    #[error(
+        "{path} : {place} : système de coordonnées non défini dans le fichier ; indiquez-le explicitement (par exemple --assume-crs EPSG:2154)"
+    )]
+    UndefinedCrs {
+        /// The file.
+        path: PathBuf,
+        /// The layer and its SRS id.
+        place: String,
+    },
+    /// The file holds no layer, or several and none was chosen, or not the one asked for.
+    #[error("{path} : {message}")]
+    Layers {
+        /// The file.
+        path: PathBuf,
+        /// What was found and how to choose.
+        message: String,
+    },
     /// No CRS declared and none assumed.
     #[error(
         "{path} : aucun système de coordonnées déclaré (fichier .prj absent) ; indiquez-le explicitement (par exemple --assume-crs EPSG:2154)"
@@ -101,7 +138,9 @@ pub enum BoundaryError {
         path: PathBuf,
     },
     /// The extension is not a supported format.
-    #[error("{path} : format non reconnu ; formats acceptés : Shapefile (.shp) et GeoJSON (.geojson, .json)")]
+    #[error(
+        "{path} : format non reconnu ; formats acceptés : Shapefile (.shp, ou zippé en .zip), GeoJSON (.geojson, .json) et GeoPackage (.gpkg)"
+    )]
     UnknownFormat {
         /// The file.
         path: PathBuf,
@@ -118,18 +157,52 @@ impl BoundaryError {
     }
 }
 
-/// Reads a boundary layer, choosing the format from the extension (`.shp`, `.geojson`, `.json`).
+/// Reads a boundary layer, choosing the format from the extension (`.shp`, `.geojson`, `.json`,
+/// `.gpkg`, `.zip` holding one of them).
 pub fn load_layer(path: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    load_layer_named(path, path, options)
+}
+
+/// Reads the boundary file stored at `disk`, naming it `shown` in messages.
+pub(crate) fn load_layer_named(disk: &Path, shown: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
+    let ext = disk.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let mut layer = match ext.as_deref() {
-        Some("shp") => shp::read_shapefile(path, options),
-        Some("geojson" | "json") => geojson::read_geojson(path),
-        _ => Err(BoundaryError::UnknownFormat { path: path.to_owned() }),
+        Some("shp") => shp::read_shapefile_named(disk, shown, options),
+        Some("geojson" | "json") => {
+            let bytes = std::fs::read(disk).map_err(|e| BoundaryError::io(shown, e))?;
+            geojson::read_geojson_bytes_assuming(shown, &bytes, options.assume_crs.as_ref())
+        }
+        Some("gpkg") => gpkg::read_geopackage_named(disk, shown, options),
+        Some("zip") if disk == shown => zipped::read_zipped(disk, options),
+        _ => Err(BoundaryError::UnknownFormat { path: shown.to_owned() }),
     }?;
     if layer.features.is_empty() {
-        layer.warnings.push(format!("{} : aucune entité : la couche est vide", path.display()));
+        layer.warnings.push(format!("{} : aucune entité : la couche est vide", shown.display()));
     }
     Ok(layer)
+}
+
+/// The layers a file holds, for a user to choose one: the feature tables of a GeoPackage, the
+/// boundary files of a zip (and the layers of a GeoPackage inside it, as `file.gpkg`); a single
+/// name (the file's stem) for any other format.
+pub fn list_layers(path: &Path) -> Result<Vec<String>, BoundaryError> {
+    if gpkg::is_gpkg(path) {
+        return Ok(gpkg::list_layers(path)?.into_iter().map(|t| t.name).collect());
+    }
+    if crate::unzip::is_zip(path) {
+        return zipped::list_layers(path);
+    }
+    Ok(path.file_stem().map(|s| s.to_string_lossy().into_owned()).into_iter().collect())
+}
+
+/// Checks the points of one ring against the CRS's domain ([`Crs::check_point`]) and tells whether
+/// the ring is closed (last point equal to the first). The error names the offending point's
+/// position in the ring.
+pub(crate) fn check_ring(crs: &Crs, points: &[(f64, f64)]) -> Result<bool, String> {
+    for (i, &(x, y)) in points.iter().enumerate() {
+        crs.check_point(x, y).map_err(|m| format!("point {} : {m}", i + 1))?;
+    }
+    Ok(points.first() == points.last())
 }
 
 /// "UTF-16" when the bytes start with a UTF-16 byte-order mark, for messages about text files

@@ -2,8 +2,9 @@
 //!
 //! The `.shp` record structure is checked here first, so that every size the file declares is
 //! known to fit before the `shapefile` crate parses the geometry: a truncated or lying file gets a
-//! message naming the record, never a huge allocation or a panic. Attributes come from [`super::dbf`],
-//! the CRS from [`super::crs`].
+//! message naming the record, never a huge allocation or a panic. Every point is checked against the
+//! CRS's domain (record and part named). Attributes come from [`super::dbf`], the CRS from
+//! [`super::crs`].
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -33,30 +34,38 @@ pub struct ShapefileBytes<'a> {
 
 /// Reads a Shapefile set whose `.shp` is `path`.
 pub fn read_shapefile(path: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
-    let shp = std::fs::read(path).map_err(|e| BoundaryError::io(path, e))?;
-    let shx_path = companion(path, "shx")
-        .ok_or_else(|| BoundaryError::MissingCompanion { path: path.to_owned(), missing: ".shx".into() })?;
-    let dbf_path = companion(path, "dbf")
-        .ok_or_else(|| BoundaryError::MissingCompanion { path: path.to_owned(), missing: ".dbf".into() })?;
-    let shx = std::fs::read(&shx_path).map_err(|e| BoundaryError::io(&shx_path, e))?;
-    let dbf_bytes = std::fs::read(&dbf_path).map_err(|e| BoundaryError::io(&dbf_path, e))?;
-    let prj_path = companion(path, "prj");
-    let prj = match &prj_path {
-        Some(p) => Some(std::fs::read(p).map_err(|e| BoundaryError::io(p, e))?),
-        None => None,
+    read_shapefile_named(path, path, options)
+}
+
+/// Reads the Shapefile set whose `.shp` is stored at `disk`, naming each file of the set after
+/// `shown` in messages (`communes.zip/communes.dbf` for a set unpacked from an archive).
+pub(crate) fn read_shapefile_named(disk: &Path, shown: &Path, options: &LoadOptions) -> Result<Layer, BoundaryError> {
+    // Each companion as stored, and as named in messages (with the extension's case as found).
+    let named = |ext: &str| {
+        companion(disk, ext).map(|p| {
+            let ext = p.extension().map(std::ffi::OsStr::to_owned).unwrap_or_default();
+            (p, shown.with_extension(ext))
+        })
     };
-    let cpg = match companion(path, "cpg") {
-        Some(p) => Some(std::fs::read(&p).map_err(|e| BoundaryError::io(&p, e))?),
-        None => None,
-    };
+    let read = |(stored, named): &(PathBuf, PathBuf)| std::fs::read(stored).map_err(|e| BoundaryError::io(named, e));
+    let shp = std::fs::read(disk).map_err(|e| BoundaryError::io(shown, e))?;
+    let shx_path = named("shx")
+        .ok_or_else(|| BoundaryError::MissingCompanion { path: shown.to_owned(), missing: ".shx".into() })?;
+    let dbf_path = named("dbf")
+        .ok_or_else(|| BoundaryError::MissingCompanion { path: shown.to_owned(), missing: ".dbf".into() })?;
+    let shx = read(&shx_path)?;
+    let dbf_bytes = read(&dbf_path)?;
+    let prj_path = named("prj");
+    let prj = prj_path.as_ref().map(read).transpose()?;
+    let cpg = named("cpg").as_ref().map(read).transpose()?;
     let bytes = ShapefileBytes {
         shp: &shp,
-        shx: (&shx_path, &shx),
-        dbf: (&dbf_path, &dbf_bytes),
-        prj: prj_path.as_deref().zip(prj.as_deref()),
+        shx: (&shx_path.1, &shx),
+        dbf: (&dbf_path.1, &dbf_bytes),
+        prj: prj_path.as_ref().map(|p| p.1.as_path()).zip(prj.as_deref()),
         cpg: cpg.as_deref(),
     };
-    read_shapefile_bytes(path, &bytes, options)
+    read_shapefile_bytes(shown, &bytes, options)
 }
 
 /// Reads a Shapefile set already in memory; `path` names the `.shp` in messages.
@@ -125,11 +134,10 @@ pub fn read_shapefile_bytes(
         };
         let mut outers = Vec::new();
         let mut inners = Vec::new();
-        for (is_outer, points) in rings {
-            if let Some((x, y)) = points.iter().find(|(x, y)| !x.is_finite() || !y.is_finite()) {
-                return Err(BoundaryError::malformed(path, place(), format!("coordonnée non finie ({x}, {y})")));
-            }
-            if points.first() != points.last() {
+        for (part, (is_outer, points)) in rings.into_iter().enumerate() {
+            let closed = super::check_ring(&crs, &points)
+                .map_err(|m| BoundaryError::malformed(path, format!("{}, partie {}", place(), part + 1), m))?;
+            if !closed {
                 // geo closes rings itself; said, since a file that does not is suspect.
                 unclosed_rings += 1;
             }

@@ -47,11 +47,19 @@ pub fn check(path: &Path) -> ExitCode {
 }
 
 /// `indicarto info`: one block per file; exit 1 when any could not be read.
-pub fn info(paths: &[PathBuf], assume_crs: Option<Crs>) -> anyhow::Result<ExitCode> {
-    let options = LoadOptions { assume_crs };
+pub fn info(paths: &[PathBuf], assume_crs: Option<Crs>, layer: Option<String>) -> anyhow::Result<ExitCode> {
+    let options = LoadOptions { assume_crs, layer };
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in paths {
+        // A file of several layers, none chosen: list them rather than fail.
+        if options.layer.is_none()
+            && let Ok(names) = boundary::list_layers(path)
+            && names.len() > 1
+        {
+            writeln!(out, "{}\n  couches : {}\n  (--layer NOM décrit l'une d'elles)", path.display(), names.join(", "))?;
+            continue;
+        }
         match boundary::load_layer(path, &options) {
             Ok(layer) => {
                 let level =

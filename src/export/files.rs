@@ -1,9 +1,10 @@
-//! Writing exports to disk: every file is written to a temporary name in the target folder and
-//! renamed into place, so an interrupted export never leaves a half-written file over a good one.
+//! Writing exports to disk: every file is written to a temporary file with an unpredictable name in
+//! the target folder and renamed into place, the folder flushed after, so an interrupted export (an
+//! error, a panic, a power cut) never leaves a half-written file over a good one, nor a stray
+//! temporary file. Also refuses outputs inside the folders data is read from.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::csv::{CsvStyle, CsvTable, to_csv};
 use super::render;
@@ -68,10 +69,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     write_atomic_with(path, |file| file.write_all(bytes))
 }
 
-/// Writes `path` atomically from what `fill` writes: into a temporary file of the same folder
-/// (a name no other write uses, in this process or another), flushed to disk, then renamed over
-/// `path`. If `fill`, the flush or the rename fails, the temporary file is removed and a previous
-/// `path` is left as it was.
+/// Writes `path` atomically from what `fill` writes: into a temporary file of the same folder with
+/// an unpredictable name (`.carte.svg.a8Xk2Q.tmp`, created exclusively, so no other writer, in this
+/// process or another, and no planted symbolic link can collide with it), flushed to disk, renamed
+/// over `path`, then the folder itself flushed so that the rename survives a power cut. If `fill`
+/// fails or panics, or the flush or the rename fails, the temporary file is removed (it is deleted
+/// when dropped, which unwinding does too) and a previous `path` is left as it was.
 #[allow(
     clippy::disallowed_methods,
     reason = "the one atomic writer: every other write of the crate goes through it (clippy.toml)"
@@ -80,24 +83,36 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), ExportError> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
     let io = |source| ExportError::Io { path: path.to_owned(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = path.file_name().map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let unique = NEXT.fetch_add(1, Ordering::Relaxed);
-    let temporary = dir.join(format!(".{name}.{}-{unique}.tmp", std::process::id()));
-    let result = (|| {
-        let mut written = std::fs::File::create(&temporary)?;
-        fill(&mut written)?;
-        written.sync_all()?;
-        drop(written);
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // tempfile makes private files (0600); an export gets the mode any new file of the user gets
+    // (0666 less the umask), as `File::create` would give it.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(dir).map_err(io)?;
+    fill(temporary.as_file_mut()).map_err(io)?;
+    temporary.as_file().sync_all().map_err(io)?;
+    temporary.persist(path).map_err(|e| io(e.error))?;
+    sync_folder(dir).map_err(io)
+}
+
+/// Flushes a folder's entries (the rename just made) to disk. Only Unix can open a folder for that;
+/// on Windows the rename is already durable once `MoveFileEx` returns with write-through.
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
     }
-    result.map_err(io)
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// Refuses an output folder (or file) inside one of the folders data is read from (`inputs`, e.g.
@@ -232,6 +247,58 @@ mod tests {
         assert!(write_atomic(&target, b"%PDF").is_err());
         assert_eq!(names(dir.path()), ["portrait.pdf"]);
         assert_eq!(std::fs::read_to_string(target.join("garde.txt")).unwrap(), "gardé");
+    }
+
+    /// A fill that panics leaves neither the target nor a temporary file; the temporary file had an
+    /// unpredictable name while it existed.
+    #[test]
+    fn a_panicking_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("carte.svg");
+        let seen = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = write_atomic_with(&path, |file| {
+                file.write_all(b"<svg>")?;
+                let during = names(dir.path());
+                assert_eq!(during.len(), 1);
+                panic!("{}", during[0]);
+            });
+        }))
+        .unwrap_err();
+        let temporary = seen.downcast_ref::<String>().unwrap();
+        assert!(
+            temporary.starts_with(".carte.svg.") && Path::new(temporary).extension().is_some_and(|e| e == "tmp"),
+            "{temporary}"
+        );
+        let random = &temporary[".carte.svg.".len()..temporary.len() - ".tmp".len()];
+        assert!(random.len() >= 6 && !random.contains(&std::process::id().to_string()), "{temporary}");
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+        // Two writes never share a temporary name.
+        let mut seen_names = Vec::new();
+        for _ in 0..2 {
+            write_atomic_with(&path, |file| {
+                seen_names.extend(
+                    names(dir.path()).into_iter().filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp")),
+                );
+                file.write_all(b"x")
+            })
+            .unwrap();
+        }
+        assert_eq!(seen_names.len(), 2);
+        assert_ne!(seen_names[0], seen_names[1]);
+    }
+
+    /// An export is readable as any file the user creates, not private like a temporary file.
+    #[cfg(unix)]
+    #[test]
+    fn an_export_gets_the_mode_of_a_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let probe = dir.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        let path = dir.path().join("carte.svg");
+        write_atomic(&path, b"<svg/>").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&probe));
     }
 
     /// Outputs inside an input folder are refused, existing or not, however the path is spelled;

@@ -56,7 +56,11 @@ pub enum RenderError {
     #[error("résolution invalide : {0} ppp (attendu : un nombre positif, par exemple 96 ou 300)")]
     InvalidDpi(f32),
     /// The page is smaller than one pixel at the requested resolution.
-    #[error("page trop petite : {width_mm:.2} × {height_mm:.2} mm à {dpi} ppp font moins d'un pixel")]
+    #[error(
+        "page trop petite : {} × {} mm à {dpi} ppp font moins d'un pixel",
+        crate::text::format_fr(f64::from(*width_mm), 2),
+        crate::text::format_fr(f64::from(*height_mm), 2)
+    )]
     PageTooSmall {
         /// Page width, in mm.
         width_mm: f32,

@@ -250,3 +250,131 @@ pub fn lie_about_sizes(zip_bytes: &mut [u8], size: u32) {
         i += 1;
     }
 }
+
+/// ISO WKB of a polygon (little-endian) with the given rings.
+pub fn polygon_wkb(rings: &[Vec<(f64, f64)>]) -> Vec<u8> {
+    let mut out = vec![1];
+    out.extend(3u32.to_le_bytes());
+    out.extend((rings.len() as u32).to_le_bytes());
+    for ring in rings {
+        out.extend((ring.len() as u32).to_le_bytes());
+        for (x, y) in ring {
+            out.extend(x.to_le_bytes());
+            out.extend(y.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// A GeoPackage geometry blob: the `GP` header (version 0, little-endian, an XY envelope computed
+/// from the finite points unless `empty`) followed by `wkb`.
+pub fn gpkg_blob(srs_id: i32, rings: &[Vec<(f64, f64)>], empty: bool) -> Vec<u8> {
+    let finite: Vec<(f64, f64)> =
+        rings.iter().flatten().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let with_envelope = !empty && !finite.is_empty();
+    let mut out = b"GP\0".to_vec();
+    out.push(0x01 | if with_envelope { 0x02 } else { 0 } | if empty { 0x10 } else { 0 });
+    out.extend(srs_id.to_le_bytes());
+    if with_envelope {
+        let min_x = finite.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+        let max_x = finite.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+        let min_y = finite.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let max_y = finite.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        for v in [min_x, max_x, min_y, max_y] {
+            out.extend(v.to_le_bytes());
+        }
+    }
+    out.extend(polygon_wkb(rings));
+    out
+}
+
+/// One feature of a forged GeoPackage layer: the geometry column's value and the attributes.
+pub enum GpkgGeometry {
+    /// A blob as given (possibly hostile).
+    Blob(Vec<u8>),
+    /// SQL NULL.
+    Null,
+    /// A text where a blob is expected.
+    Text(&'static str),
+}
+
+/// A feature table of a forged GeoPackage.
+pub struct GpkgTable<'a> {
+    /// Table name.
+    pub name: &'a str,
+    /// SRS id of the geometry column.
+    pub srs_id: i64,
+    /// Attribute names (TEXT columns).
+    pub fields: &'a [&'a str],
+    /// Rows: geometry and attribute bytes (inserted as TEXT, so non-UTF-8 bytes can be forged).
+    pub rows: Vec<(GpkgGeometry, Vec<Vec<u8>>)>,
+}
+
+/// Writes a minimal GeoPackage (the three required tables, the two "undefined" SRS, WGS 84 and
+/// Lambert-93 with their WKT) with these feature tables, through SQLite itself.
+pub fn write_gpkg(path: &Path, tables: &[GpkgTable<'_>]) {
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch(
+        "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
+         CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+           organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+           description TEXT);
+         CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+           identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME, min_x DOUBLE,
+           min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER);
+         CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+           geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+           CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name));
+         INSERT INTO gpkg_spatial_ref_sys VALUES
+           ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', NULL),
+           ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', NULL),
+           ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4326\"]]', NULL);",
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES ('RGF93 v1 / Lambert-93', 2154, 'EPSG', 2154, ?1, NULL)",
+        [LAMBERT93_PRJ],
+    )
+    .unwrap();
+    for table in tables {
+        let columns: Vec<String> = table.fields.iter().map(|f| format!(", \"{f}\" TEXT")).collect();
+        db.execute_batch(&format!(
+            "CREATE TABLE \"{}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON{});",
+            table.name,
+            columns.concat()
+        ))
+        .unwrap();
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES (?1, 'features', ?1, ?2)",
+            rusqlite::params![table.name, table.srs_id],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', 'MULTIPOLYGON', ?2, 0, 0)",
+            rusqlite::params![table.name, table.srs_id],
+        )
+        .unwrap();
+        for (geometry, values) in &table.rows {
+            let placeholders: Vec<String> = (0..values.len()).map(|i| format!(", CAST(?{} AS TEXT)", i + 2)).collect();
+            let names: Vec<String> = table.fields.iter().map(|f| format!(", \"{f}\"")).collect();
+            let sql =
+                format!("INSERT INTO \"{}\" (geom{}) VALUES (?1{})", table.name, names.concat(), placeholders.concat());
+            let geometry: rusqlite::types::Value = match geometry {
+                GpkgGeometry::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
+                GpkgGeometry::Null => rusqlite::types::Value::Null,
+                GpkgGeometry::Text(t) => rusqlite::types::Value::Text((*t).to_owned()),
+            };
+            let mut params: Vec<rusqlite::types::Value> = vec![geometry];
+            params.extend(values.iter().map(|v| rusqlite::types::Value::Blob(v.clone())));
+            db.execute(&sql, rusqlite::params_from_iter(params)).unwrap();
+        }
+    }
+}
+
+/// A forged GeoPackage with one Lambert-93 layer `communes` of the given geometries, each with the
+/// code `80001`.
+pub fn gpkg_of(path: &Path, geometries: Vec<GpkgGeometry>) -> PathBuf {
+    let rows = geometries.into_iter().map(|g| (g, vec![b"80001".to_vec()])).collect();
+    write_gpkg(path, &[GpkgTable { name: "communes", srs_id: 2154, fields: &["code"], rows }]);
+    path.to_owned()
+}
