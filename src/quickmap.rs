@@ -312,7 +312,10 @@ fn classes(numbers: &[f64], style: &QuickMapStyle) -> Result<Classes, QuickMapEr
 
 fn load(source: &QuickMapSource) -> Result<QuickMapData, QuickMapError> {
     let mut warnings = Vec::new();
-    let mut layer = boundary::load_layer(&source.boundaries, &LoadOptions { assume_crs: source.assume_crs.clone(), ..LoadOptions::default() })?;
+    let mut layer = boundary::load_layer(
+        &source.boundaries,
+        &LoadOptions { assume_crs: source.assume_crs.clone(), ..LoadOptions::default() },
+    )?;
     planar(&mut layer)?;
     let Join { field, column } = &source.join;
     let field_index = layer.field_index(field).ok_or_else(|| QuickMapError::NoField {

@@ -57,7 +57,12 @@ pub fn info(paths: &[PathBuf], assume_crs: Option<Crs>, layer: Option<String>) -
             && let Ok(names) = boundary::list_layers(path)
             && names.len() > 1
         {
-            writeln!(out, "{}\n  couches : {}\n  (--layer NOM décrit l'une d'elles)", path.display(), names.join(", "))?;
+            writeln!(
+                out,
+                "{}\n  couches : {}\n  (--layer NOM décrit l'une d'elles)",
+                path.display(),
+                names.join(", ")
+            )?;
             continue;
         }
         match boundary::load_layer(path, &options) {
