@@ -148,7 +148,13 @@ pub fn unpack_checked(zip_path: &Path, limits: &ZipLimits, prefix: &str) -> Resu
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io_error)?;
         }
-        let mut out = match File::options().write(true).create_new(true).open(&target) {
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "unpacking into the archive's own private temporary folder, never an output: no file \
+                      is replaced (create_new), and the folder goes with the pack or the layer"
+        )]
+        let opened = File::options().write(true).create_new(true).open(&target);
+        let mut out = match opened {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 return Err(refuse("entrée en double (même chemin qu'une entrée précédente)".into()));

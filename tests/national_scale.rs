@@ -7,6 +7,10 @@
 
 #![allow(clippy::unwrap_used, reason = "test: a failure to set up is a test failure")]
 #![allow(clippy::float_cmp, reason = "population counts are integers held in f64: they compare exactly")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write their own fixtures; clippy.toml holds the library to export::files"
+)]
 
 mod common;
 

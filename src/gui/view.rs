@@ -367,7 +367,8 @@ struct Look<'a> {
 /// The level of the units a map layer shows, from its id (the portrait's layer ids).
 #[must_use]
 pub fn level_of_layer(id: &str) -> Option<Level> {
-    Level::from_layer_id(id)
+    // France's outline is drawn for context: it is not a level one picks units from.
+    Level::from_layer_id(id).filter(|level| *level != Level::France)
 }
 
 /// Applies a drag and a wheel or pinch zoom around the pointer to `view`.
